@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The per-device datapath: XDP on ingress and tc on egress, both default
+ * deny. Both programs share the classifier and the pinned maps; each
+ * verdict leaves through one place that counts it.
+ */
+/*
+ * The datapath reads only UAPI context fields and wire headers, whose
+ * layouts never move: no CO-RE relocations wanted. With them, clang 14
+ * folds relocated __sk_buff offsets into pointer arithmetic on ctx, which
+ * the verifier rejects ("dereference of modified ctx ptr").
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "maps.h"		/* include/: the ABI */
+#include "lib/map_defs.h"
+#include "lib/account.h"
+
+/* tc may see a non-linear skb; this much must be in the linear part. */
+#define TC_LINEAR_HDRS 256
+
+static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
+				    __u32 ifindex, __u32 len)
+{
+	struct pkt_meta m = {};
+	struct cursor c = { .pos = data, .end = data_end };
+	struct tunctl_config *cfg;
+	__u32 zero = 0, reason;
+
+	cfg = bpf_map_lookup_elem(&dp_config, &zero);
+	if (!cfg) {
+		reason = TUNCTL_R_DROP_NO_CONFIG;
+		goto out;
+	}
+	if (cfg->rollback_deadline_ns &&
+	    bpf_ktime_get_ns() > cfg->rollback_deadline_ns) {
+		reason = TUNCTL_R_PASS_ROLLBACK;
+		goto out;
+	}
+	reason = classify(&c, dir, cfg, &m);
+	if (tunctl_reason_is_drop(reason))
+		emit_event(cfg, ifindex, dir, reason, len, &m);
+out:
+	count(dir, reason, len);
+	return reason;
+}
+
+SEC("xdp")
+int tunctl_ingress(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 reason;
+
+	reason = decide(data, data_end, TUNCTL_DIR_INGRESS,
+			ctx->ingress_ifindex, data_end - data);
+	return tunctl_reason_is_drop(reason) ? XDP_DROP : XDP_PASS;
+}
+
+SEC("tc")
+int tunctl_egress(struct __sk_buff *skb)
+{
+	__u32 want = skb->len < TC_LINEAR_HDRS ? skb->len : TC_LINEAR_HDRS;
+	__u32 reason;
+
+	/* Headers split into fragments would read as truncated: pull them. */
+	if (skb->data_end - skb->data < want)
+		bpf_skb_pull_data(skb, want);
+
+	reason = decide((void *)(long)skb->data, (void *)(long)skb->data_end,
+			TUNCTL_DIR_EGRESS, skb->ifindex, skb->len);
+	/* UNSPEC, not OK: let any later tc program have its say too. */
+	return tunctl_reason_is_drop(reason) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Map definitions. Every map is pinned by name under the pin root the
+ * loader sets (PIN_ROOT/DEV), so the datapath outlives the daemon.
+ */
+#ifndef TUNCTL_BPF_MAP_DEFS_H
+#define TUNCTL_BPF_MAP_DEFS_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tunctl_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TUNCTL_COUNTERS_MAX);
+	__type(key, __u32);
+	__type(value, struct tunctl_counter);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tunctl_monitor_rl);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_monitor_rl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_events SEC(".maps");
+
+/* Control-plane bookkeeping; the datapath never reads it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tunctl_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_state SEC(".maps");
+
+#endif /* TUNCTL_BPF_MAP_DEFS_H */

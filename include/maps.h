@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Keys and values of the pinned maps, shared by the BPF programs and the
+ * control plane. Fixed-width types, explicit padding, sizes asserted; the
+ * selftest btf_layout compares them with the built object's BTF.
+ */
+#ifndef TUNCTL_MAPS_H
+#define TUNCTL_MAPS_H
+
+#ifdef __bpf__
+/* vmlinux.h already provides the __u* types. */
+#else
+#include <linux/types.h>
+#endif
+
+#include "reasons.h"
+
+/* Map names (at most 15 chars): libbpf pins each under PIN_ROOT/DEV/<name>. */
+#define TUNCTL_MAP_CONFIG	"dp_config"
+#define TUNCTL_MAP_COUNTERS	"dp_counters"
+#define TUNCTL_MAP_EVENTS	"dp_events"
+#define TUNCTL_MAP_MONITOR_RL	"dp_monitor_rl"
+#define TUNCTL_MAP_STATE	"dp_state"
+
+/* tunctl_config.flags */
+#define TUNCTL_CFG_ALLOW_ARP	(1U << 0)
+#define TUNCTL_CFG_ALLOW_NDP	(1U << 1)
+#define TUNCTL_CFG_ALLOW_DHCP	(1U << 2)
+
+#define TUNCTL_CFG_DEFAULT_FLAGS \
+	(TUNCTL_CFG_ALLOW_ARP | TUNCTL_CFG_ALLOW_NDP | TUNCTL_CFG_ALLOW_DHCP)
+#define TUNCTL_MONITOR_DEFAULT_RATE 64	/* events per second per CPU */
+
+/*
+ * "dp_config" (ARRAY, one entry): written only by the control plane, read by
+ * the datapath on every packet.
+ */
+struct tunctl_config {
+	__u32 flags;
+	/* Drop events each CPU may emit per second; 0 turns events off. */
+	__u32 monitor_rate;
+	/*
+	 * CLOCK_MONOTONIC (bpf_ktime_get_ns) deadline of an unconfirmed
+	 * attach; 0 when confirmed. Past it the datapath passes everything,
+	 * so a lock-out ends even if the daemon that should detach is dead.
+	 */
+	__u64 rollback_deadline_ns;
+};
+_Static_assert(sizeof(struct tunctl_config) == 16, "tunctl_config ABI");
+
+/*
+ * "dp_counters" (PERCPU_ARRAY): index dir * TUNCTL_R_MAX + reason. Written only
+ * by the datapath; the CLI sums the CPUs.
+ */
+struct tunctl_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+_Static_assert(sizeof(struct tunctl_counter) == 16, "tunctl_counter ABI");
+
+#define TUNCTL_COUNTERS_MAX (TUNCTL_DIR_MAX * TUNCTL_R_MAX)
+
+/* "dp_monitor_rl" (PERCPU_ARRAY, one entry): event rate limiter state. */
+struct tunctl_monitor_rl {
+	__u64 window_start_ns;
+	__u32 emitted;		/* events in this one-second window */
+	__u32 suppressed;	/* not emitted since the last event */
+	__u64 suppressed_total;
+};
+_Static_assert(sizeof(struct tunctl_monitor_rl) == 24, "tunctl_monitor_rl ABI");
+
+/* "dp_events" (RINGBUF): one record per sampled drop. */
+struct tunctl_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u32 ifindex;
+	__u32 pkt_len;
+	__u32 suppressed;	/* events this CPU dropped before this one */
+	__u8 dir;		/* enum tunctl_dir */
+	__u8 reason;		/* enum tunctl_reason */
+	__u8 l3;		/* 4, 6 or 0 when not IP */
+	__u8 l4proto;		/* IPPROTO_*, when l3 != 0 */
+	__be16 ethertype;	/* outermost */
+	__be16 sport;		/* TCP/UDP ports, ICMP type/code */
+	__be16 dport;
+	__u16 pad;
+	__u8 saddr[16];		/* IPv4 in the first four bytes */
+	__u8 daddr[16];
+};
+_Static_assert(sizeof(struct tunctl_event) == 64, "tunctl_event ABI");
+
+/* tunctl_state.xdp_mode */
+#define TUNCTL_XDP_NATIVE	1
+#define TUNCTL_XDP_GENERIC	2
+/* tunctl_state.egress_hook */
+#define TUNCTL_EGRESS_TCX	1
+#define TUNCTL_EGRESS_CLSACT	2
+
+/*
+ * "dp_state" (ARRAY, one entry): how the device was attached. Written by the
+ * control plane only; the datapath never reads it. Lives in bpffs so that
+ * it is exactly as persistent as the attachment it describes.
+ */
+struct tunctl_state {
+	__u32 ifindex;
+	__u32 xdp_mode;
+	__u32 egress_hook;
+	__u32 clsact_created;	/* we created the clsact qdisc: remove it */
+	__u32 tc_handle;	/* clsact filter handle/priority */
+	__u32 tc_priority;
+	__u64 attached_at;	/* CLOCK_REALTIME seconds */
+};
+_Static_assert(sizeof(struct tunctl_state) == 32, "tunctl_state ABI");
+
+#endif /* TUNCTL_MAPS_H */
