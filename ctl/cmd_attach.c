@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* tunctl attach / detach / confirm: the lifecycle of a device's datapath. */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "config.h"
+#include "daemon.h"
+#include "datapath.h"
+#include "pins.h"
+#include "util.h"
+
+#define MAX_ROLLBACK_SECS (7 * 24 * 3600)
+
+/* Checks every command that changes a device makes before touching it. */
+static int preflight(const char *cmd, const char *dev)
+{
+	if (!dev_name_valid(dev)) {
+		err("%s %s: invalid interface name", cmd, dev);
+		return EXIT_USAGE;
+	}
+	if (!have_net_bpf_caps()) {
+		err("%s %s: permission denied: needs root (CAP_NET_ADMIN and CAP_BPF or CAP_SYS_ADMIN)",
+		    cmd, dev);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "xdp-mode", required_argument, NULL, 'm' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "rollback", required_argument, NULL, 'r' },
+		{ "force", no_argument, NULL, 'F' },
+		{}
+	};
+	struct dp_attach_opts o = { .xdp_mode = XDP_MODE_AUTO };
+	const char *config_path = NULL;
+	unsigned long rollback = 0;
+	struct tunctl_conf conf;
+	struct conf_diag diag;
+	bool foreground = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "+c:j", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "native"))
+				o.xdp_mode = XDP_MODE_NATIVE;
+			else if (!strcmp(optarg, "generic"))
+				o.xdp_mode = XDP_MODE_GENERIC;
+			else
+				return usage_error("attach", "--xdp-mode: \"%s\" is neither native nor generic",
+						   optarg);
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'r':
+			if (parse_uint(optarg, 1, MAX_ROLLBACK_SECS, &rollback))
+				return usage_error("attach", "--rollback: \"%s\" is not a number of seconds from 1 to %d",
+						   optarg, MAX_ROLLBACK_SECS);
+			break;
+		case 'F':
+			o.force = true;
+			break;
+		case 'j':
+			break;
+		default:
+			return usage_error("attach", "unknown option %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("attach", "expects one device");
+	o.dev = argv[optind];
+	ret = preflight("attach", o.dev);
+	if (ret)
+		return ret;
+
+	/* The config is checked whole before anything is touched. */
+	conf_defaults(&conf);
+	if (config_path) {
+		ret = conf_load_file(config_path, &conf, &diag);
+		if (ret) {
+			conf_diag_print(&diag);
+			conf_diag_free(&diag);
+			err("attach %s: config %s rejected; nothing changed",
+			    o.dev, config_path);
+			return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		}
+	}
+	if (!if_nametoindex(o.dev)) {
+		err("attach %s: no such device", o.dev);
+		return EXIT_RUNTIME;
+	}
+	if (bpffs_ensure())
+		return EXIT_RUNTIME;
+
+	if (dev_attached(o.dev) && dp_link_alive(o.dev)) {
+		/* Attaching twice is safe: same datapath, daemon ensured. */
+		notice("%s: already attached", o.dev);
+		if (!foreground && !daemon_pid(o.dev) && daemon_spawn(o.dev))
+			return EXIT_RUNTIME;
+		return foreground ? (daemon_run(o.dev) ? EXIT_RUNTIME : 0) : 0;
+	}
+	if (dev_attached(o.dev)) {
+		/* Leftovers of a device that went away: clear them first. */
+		daemon_stop(o.dev);
+		dp_detach(o.dev);
+	}
+
+	o.cfg.flags = conf_dp_flags(&conf);
+	o.cfg.monitor_rate = TUNCTL_MONITOR_DEFAULT_RATE;
+	if (rollback)
+		o.cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
+	if (dp_attach(&o))
+		return EXIT_RUNTIME;
+	if (rollback)
+		notice("%s: detaches by itself in %lus unless 'tunctl confirm %s' runs",
+		       o.dev, rollback, o.dev);
+	if (foreground)
+		return daemon_run(o.dev) ? EXIT_RUNTIME : EXIT_OK;
+	if (daemon_spawn(o.dev)) {
+		dp_detach(o.dev);
+		err("attach %s: daemon failed to start; nothing changed", o.dev);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+/* Parse "CMD DEV" with no options but -j. */
+static int one_dev_arg(const char *cmd, int argc, char **argv,
+		       const char **dev)
+{
+	static const struct option opts[] = { {} };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+j", opts, NULL)) != -1)
+		if (c != 'j')
+			return usage_error(cmd, "unknown option %s",
+					   argv[optind - 1]);
+	if (argc - optind != 1)
+		return usage_error(cmd, "expects one device");
+	*dev = argv[optind];
+	return preflight(cmd, *dev);
+}
+
+int cmd_detach(int argc, char **argv)
+{
+	const char *dev;
+	int ret;
+
+	ret = one_dev_arg("detach", argc, argv, &dev);
+	if (ret)
+		return ret;
+	if (!dev_attached(dev)) {
+		err("detach %s: not attached", dev);
+		return EXIT_RUNTIME;
+	}
+	daemon_stop(dev);
+	ret = dp_detach(dev);
+	if (ret) {
+		err("detach %s: %s", dev, strerror(-ret));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+int cmd_confirm(int argc, char **argv)
+{
+	struct tunctl_config cfg;
+	const char *dev;
+	int ret;
+
+	ret = one_dev_arg("confirm", argc, argv, &dev);
+	if (ret)
+		return ret;
+	if (!dev_attached(dev) || dp_config_read(dev, &cfg)) {
+		err("confirm %s: not attached", dev);
+		return EXIT_RUNTIME;
+	}
+	if (!cfg.rollback_deadline_ns) {
+		notice("%s: no rollback pending", dev);
+		return EXIT_OK;
+	}
+	if (mono_ns() >= cfg.rollback_deadline_ns) {
+		err("confirm %s: too late: the rollback deadline has passed",
+		    dev);
+		return EXIT_RUNTIME;
+	}
+	cfg.rollback_deadline_ns = 0;
+	ret = dp_config_write(dev, &cfg);
+	if (ret) {
+		err("confirm %s: %s", dev, strerror(-ret));
+		return EXIT_RUNTIME;
+	}
+	daemon_kick(dev);
+	notice("%s: attach confirmed; rollback cancelled", dev);
+	return EXIT_OK;
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Loader for the per-device datapath: skeleton open, maps pinned by name
+ * under PIN_ROOT/DEV, config written, egress (tcx, or tc clsact where tcx
+ * is missing) and ingress (XDP link) attached and pinned. One teardown
+ * path serves both detach and a failed attach.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "datapath.h"
+#include "datapath.skel.h"
+#include "pins.h"
+#include "util.h"
+
+/* Our clsact filter, used only on kernels without tcx (before 6.6). */
+#define TC_HANDLE	0x7475	/* "tu" */
+#define TC_PRIORITY	1
+
+/*
+ * Debian 12's UAPI headers (6.1) predate tcx; the number is ABI (6.6's
+ * enum bpf_attach_type) and kernels without it answer EINVAL.
+ */
+#define TUNCTL_BPF_TCX_EGRESS 47
+
+const char *dp_xdp_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case TUNCTL_XDP_NATIVE:
+		return "native";
+	case TUNCTL_XDP_GENERIC:
+		return "generic";
+	default:
+		return "unknown";
+	}
+}
+
+const char *dp_egress_hook_name(uint32_t hook)
+{
+	switch (hook) {
+	case TUNCTL_EGRESS_TCX:
+		return "tcx";
+	case TUNCTL_EGRESS_CLSACT:
+		return "tc-clsact";
+	default:
+		return "unknown";
+	}
+}
+
+static int map_rw(const char *dev, const char *name, void *val, bool write)
+{
+	__u32 zero = 0;
+	int fd, ret;
+
+	fd = pin_open(dev, name);
+	if (fd < 0)
+		return fd;
+	ret = write ? bpf_map_update_elem(fd, &zero, val, BPF_EXIST)
+		    : bpf_map_lookup_elem(fd, &zero, val);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int dp_config_read(const char *dev, struct tunctl_config *cfg)
+{
+	return map_rw(dev, TUNCTL_MAP_CONFIG, cfg, false);
+}
+
+int dp_config_write(const char *dev, const struct tunctl_config *cfg)
+{
+	return map_rw(dev, TUNCTL_MAP_CONFIG, (void *)cfg, true);
+}
+
+int dp_state_read(const char *dev, struct tunctl_state *st)
+{
+	return map_rw(dev, TUNCTL_MAP_STATE, st, false);
+}
+
+int dp_counters_read(const char *dev, struct tunctl_counter *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct tunctl_counter *percpu;
+	__u32 key;
+	int fd, c, ret = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	fd = pin_open(dev, TUNCTL_MAP_COUNTERS);
+	if (fd < 0)
+		return fd;
+	percpu = calloc(ncpu, sizeof(*percpu));
+	if (!percpu) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (key = 0; key < TUNCTL_COUNTERS_MAX; key++) {
+		out[key].packets = out[key].bytes = 0;
+		if (bpf_map_lookup_elem(fd, &key, percpu)) {
+			ret = -errno;
+			break;
+		}
+		for (c = 0; c < ncpu; c++) {
+			out[key].packets += percpu[c].packets;
+			out[key].bytes += percpu[c].bytes;
+		}
+	}
+	free(percpu);
+	close(fd);
+	return ret;
+}
+
+bool dp_link_alive(const char *dev)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int fd = pin_open(dev, PIN_LINK_INGRESS);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	alive = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.xdp.ifindex;
+	close(fd);
+	return alive;
+}
+
+/* Detach a pinned link (even if others hold it) and remove the pin. */
+static void unpin_link(const char *dev, const char *name)
+{
+	char path[4096];
+	int fd;
+
+	if (pin_path(dev, name, path, sizeof(path)))
+		return;
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		bpf_link_detach(fd);
+		close(fd);
+	}
+	unlink(path);
+}
+
+static void clsact_detach(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_EGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE,
+			    .priority = TC_PRIORITY);
+
+	/*
+	 * The clsact qdisc itself stays: destroying it would take other
+	 * tools' filters (ingress and egress) with it.
+	 */
+	bpf_tc_detach(&hook, &opts);
+}
+
+int dp_detach(const char *dev)
+{
+	static const char *const maps[] = {
+		TUNCTL_MAP_CONFIG, TUNCTL_MAP_COUNTERS, TUNCTL_MAP_EVENTS,
+		TUNCTL_MAP_MONITOR_RL, TUNCTL_MAP_STATE,
+	};
+	struct tunctl_state st = {};
+	char path[4096];
+	size_t i;
+
+	/* Ingress first: while tearing down we would rather drop than leak. */
+	unpin_link(dev, PIN_LINK_INGRESS);
+	if (!dp_state_read(dev, &st) && st.egress_hook == TUNCTL_EGRESS_CLSACT &&
+	    st.ifindex && (int)if_nametoindex(dev) == (int)st.ifindex)
+		clsact_detach(st.ifindex);
+	unpin_link(dev, PIN_LINK_EGRESS);
+	for (i = 0; i < ARRAY_SIZE(maps); i++)
+		if (!pin_path(dev, maps[i], path, sizeof(path)))
+			unlink(path);
+	if (!pin_dir(dev, path, sizeof(path)) && rmdir(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int pin_link_fd(const char *dev, int link_fd, const char *name)
+{
+	char path[4096];
+	int ret;
+
+	ret = pin_path(dev, name, path, sizeof(path));
+	if (ret)
+		return ret;
+	return bpf_obj_pin(link_fd, path) ? -errno : 0;
+}
+
+static int attach_egress(const char *dev, int ifindex, int prog_fd,
+			 struct tunctl_state *st)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_EGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd,
+			    .handle = TC_HANDLE, .priority = TC_PRIORITY);
+	int fd, ret;
+
+	/* tcx (6.6+) gives a link we can pin, like XDP's. */
+	fd = bpf_link_create(prog_fd, ifindex, TUNCTL_BPF_TCX_EGRESS, NULL);
+	if (fd >= 0) {
+		ret = pin_link_fd(dev, fd, PIN_LINK_EGRESS);
+		close(fd);
+		if (ret)
+			err("attach %s: pin egress link: %s", dev,
+			    strerror(-ret));
+		st->egress_hook = TUNCTL_EGRESS_TCX;
+		return ret;
+	}
+	/* Older kernels: a clsact filter, which outlives us by itself. */
+	ret = bpf_tc_hook_create(&hook);
+	if (ret && ret != -EEXIST) {
+		err("attach %s: create clsact qdisc: %s", dev, strerror(-ret));
+		return ret;
+	}
+	ret = bpf_tc_attach(&hook, &opts);
+	if (ret) {
+		err("attach %s: tc egress filter: %s", dev, strerror(-ret));
+		return ret;
+	}
+	st->egress_hook = TUNCTL_EGRESS_CLSACT;
+	st->tc_handle = TC_HANDLE;
+	st->tc_priority = TC_PRIORITY;
+	return 0;
+}
+
+static int xdp_link(int prog_fd, int ifindex, __u32 flags)
+{
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = flags);
+	int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lopts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int attach_ingress(const char *dev, int ifindex, int prog_fd,
+			  enum xdp_mode_req mode, struct tunctl_state *st)
+{
+	int fd, ret;
+
+	if (mode == XDP_MODE_GENERIC) {
+		fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
+		st->xdp_mode = TUNCTL_XDP_GENERIC;
+	} else {
+		fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
+		st->xdp_mode = TUNCTL_XDP_NATIVE;
+		if (fd < 0 && mode == XDP_MODE_AUTO &&
+		    (fd == -EOPNOTSUPP || fd == -EINVAL)) {
+			notice("%s: driver has no native XDP; using generic mode",
+			       dev);
+			fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
+			st->xdp_mode = TUNCTL_XDP_GENERIC;
+		}
+	}
+	if (fd < 0) {
+		err("attach %s: XDP (%s): %s", dev,
+		    dp_xdp_mode_name(st->xdp_mode), strerror(-fd));
+		return fd;
+	}
+	ret = pin_link_fd(dev, fd, PIN_LINK_INGRESS);
+	close(fd);
+	if (ret)
+		err("attach %s: pin ingress link: %s", dev, strerror(-ret));
+	return ret;
+}
+
+/* Refuse (or, forced, remove) an XDP program that is not ours. */
+static int check_foreign_xdp(const char *dev, int ifindex, bool force)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	__u32 flags;
+	int ret;
+
+	ret = bpf_xdp_query(ifindex, 0, &q);
+	if (ret) {
+		err("attach %s: query XDP: %s", dev, strerror(-ret));
+		return ret;
+	}
+	if (q.attach_mode == XDP_ATTACHED_NONE)
+		return 0;
+	if (!force) {
+		err("attach %s: another XDP program (id %u) is attached; --force replaces it",
+		    dev, q.prog_id);
+		return -EBUSY;
+	}
+	flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE :
+		q.attach_mode == XDP_ATTACHED_HW ? XDP_FLAGS_HW_MODE :
+		XDP_FLAGS_DRV_MODE;
+	ret = bpf_xdp_detach(ifindex, flags, NULL);
+	if (ret) {
+		err("attach %s: remove XDP program %u: %s (attached through a bpf_link?)",
+		    dev, q.prog_id, strerror(-ret));
+		return ret;
+	}
+	notice("%s: replaced XDP program %u", dev, q.prog_id);
+	return 0;
+}
+
+static int silent_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	/* libbpf's own chatter would break "one clear line" errors. */
+	if (level == LIBBPF_WARN && getenv("TUNCTL_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+int dp_attach(const struct dp_attach_opts *o)
+{
+	struct tunctl_state st = {};
+	struct datapath_bpf *skel;
+	char dir[4096];
+	int ifindex, ret;
+	__u32 zero = 0;
+
+	libbpf_set_print(silent_print);
+	ifindex = if_nametoindex(o->dev);
+	if (!ifindex) {
+		err("attach %s: no such device", o->dev);
+		return -ENODEV;
+	}
+	ret = check_foreign_xdp(o->dev, ifindex, o->force);
+	if (ret)
+		return ret;
+	ret = pin_dir(o->dev, dir, sizeof(dir));
+	if (!ret)
+		ret = mkdir_p(dir, 0700);
+	if (ret) {
+		err("attach %s: pin directory %s: %s", o->dev, dir,
+		    strerror(-ret));
+		return ret;
+	}
+
+	{
+		DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oopts,
+				    .pin_root_path = dir);
+
+		skel = datapath_bpf__open_opts(&oopts);
+	}
+	if (!skel) {
+		ret = -errno;
+		err("attach %s: open BPF object: %s", o->dev, strerror(-ret));
+		goto undo;
+	}
+	ret = datapath_bpf__load(skel);
+	if (ret) {
+		err("attach %s: load BPF programs: %s (TUNCTL_DEBUG=1 shows the verifier log)",
+		    o->dev, strerror(-ret));
+		goto undo;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.dp_config), &zero,
+				&o->cfg, BPF_ANY)) {
+		ret = -errno;
+		err("attach %s: write config: %s", o->dev, strerror(-ret));
+		goto undo;
+	}
+	st.ifindex = ifindex;
+	st.attached_at = time(NULL);
+	ret = attach_egress(o->dev, ifindex,
+			    bpf_program__fd(skel->progs.tunctl_egress), &st);
+	if (ret)
+		goto undo;
+	/* Recorded before ingress, so undo knows how egress was attached. */
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.dp_state), &zero, &st,
+				BPF_ANY)) {
+		ret = -errno;
+		err("attach %s: write state: %s", o->dev, strerror(-ret));
+		goto undo;
+	}
+	ret = attach_ingress(o->dev, ifindex,
+			     bpf_program__fd(skel->progs.tunctl_ingress),
+			     o->xdp_mode, &st);
+	if (ret)
+		goto undo;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.dp_state), &zero, &st,
+				BPF_ANY)) {
+		ret = -errno;
+		err("attach %s: write state: %s", o->dev, strerror(-ret));
+		goto undo;
+	}
+	datapath_bpf__destroy(skel);
+	return 0;
+
+undo:
+	datapath_bpf__destroy(skel);
+	dp_detach(o->dev);
+	return ret;
+}
