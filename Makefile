@@ -31,8 +31,8 @@ SKELS := $(OUT)/datapath.skel.h
 
 CTL_SRCS := $(wildcard ctl/*.c)
 CTL_OBJS := $(patsubst ctl/%.c,$(OUT)/ctl/%.o,$(CTL_SRCS))
-# Everything but main() is also linked into the tests.
-CTL_LIB_OBJS := $(filter-out $(OUT)/ctl/main.o,$(CTL_OBJS))
+# The library part (no main, no commands) is also linked into the tests.
+CTL_LIB_OBJS := $(filter-out $(OUT)/ctl/main.o $(OUT)/ctl/cmd_%.o,$(CTL_OBJS))
 
 UNIT_SRCS := $(wildcard selftests/unit/*.c)
 UNIT_BIN := $(OUT)/selftests/unit_tests
@@ -62,7 +62,8 @@ ctl/tunctl: $(CTL_OBJS)
 
 $(UNIT_BIN): $(UNIT_SRCS) $(CTL_LIB_OBJS) | $(OUT)/selftests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP $^ $(LDLIBS) $(CHECK_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -Iselftests/unit $(UNIT_SRCS) \
+		$(CTL_LIB_OBJS) $(LDLIBS) $(CHECK_LIBS) -o $@
 
 $(DP_BIN): $(DP_SRCS) $(CTL_LIB_OBJS) $(SKELS) | $(OUT)/selftests
 	$(call msg,LINK,$@)
@@ -79,8 +80,8 @@ vmlinux:
 deps:
 	$(Q)selftests/install-deps.sh
 
-unit: $(UNIT_BIN)
-	$(UNIT_BIN)
+unit: $(UNIT_BIN) $(BPF_OBJS)
+	TUNCTL_BPF_OBJ=$(OUT)/bpf/datapath.bpf.o $(UNIT_BIN)
 
 datapath: $(DP_BIN) $(BPF_OBJS)
 	TUNCTL_BPF_OBJ=$(OUT)/bpf/datapath.bpf.o $(DP_BIN)

@@ -104,9 +104,9 @@ struct tunctl_state {
 	__u32 ifindex;
 	__u32 xdp_mode;
 	__u32 egress_hook;
-	__u32 clsact_created;	/* we created the clsact qdisc: remove it */
 	__u32 tc_handle;	/* clsact filter handle/priority */
 	__u32 tc_priority;
+	__u32 pad;
 	__u64 attached_at;	/* CLOCK_REALTIME seconds */
 };
 _Static_assert(sizeof(struct tunctl_state) == 32, "tunctl_state ABI");

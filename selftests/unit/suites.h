@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The unit-test suites; main.c runs them all. */
+#ifndef TUNCTL_UNIT_SUITES_H
+#define TUNCTL_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *config_suite(void);
+Suite *json_pos_suite(void);
+Suite *btf_layout_suite(void);
+Suite *util_suite(void);
+
+#endif
