@@ -49,7 +49,7 @@ int cmd_attach(int argc, char **argv)
 	bool foreground = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+c:j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
@@ -146,7 +146,7 @@ static int one_dev_arg(const char *cmd, int argc, char **argv,
 	static const struct option opts[] = { {} };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+j", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1)
 		if (c != 'j')
 			return usage_error(cmd, "unknown option %s",
 					   argv[optind - 1]);

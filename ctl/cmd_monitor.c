@@ -61,6 +61,11 @@ static const char *proto_name(unsigned int p)
 	}
 }
 
+static bool is_icmp(unsigned int p)
+{
+	return p == 1 || p == 58;
+}
+
 static void fmt_time(int64_t real_ns, char *buf, size_t sz)
 {
 	time_t secs = real_ns / 1000000000LL;
@@ -111,8 +116,16 @@ static int on_event(void *ctx, void *data, size_t size)
 			json_object_set_new(o, "protocol", json_string(proto));
 			json_object_set_new(o, "src", json_string(src));
 			json_object_set_new(o, "dst", json_string(dst));
-			json_object_set_new(o, "sport", json_integer(ntohs(ev->sport)));
-			json_object_set_new(o, "dport", json_integer(ntohs(ev->dport)));
+			if (is_icmp(ev->l4proto)) {
+				/* The first two bytes are type and code. */
+				const __u8 *tc = (const __u8 *)&ev->sport;
+
+				json_object_set_new(o, "icmp_type", json_integer(tc[0]));
+				json_object_set_new(o, "icmp_code", json_integer(tc[1]));
+			} else if (ev->l4proto == 6 || ev->l4proto == 17) {
+				json_object_set_new(o, "sport", json_integer(ntohs(ev->sport)));
+				json_object_set_new(o, "dport", json_integer(ntohs(ev->dport)));
+			}
 		}
 		json_object_set_new(o, "suppressed", json_integer(ev->suppressed));
 		json_dumpf(o, stdout, JSON_COMPACT);
@@ -126,6 +139,10 @@ static int on_event(void *ctx, void *data, size_t size)
 			       ev->l3 == 6 ? "[" : "", src, ev->l3 == 6 ? "]" : "",
 			       ntohs(ev->sport), ev->l3 == 6 ? "[" : "", dst,
 			       ev->l3 == 6 ? "]" : "", ntohs(ev->dport));
+		else if (ev->l3 && is_icmp(ev->l4proto))
+			printf(" ipv%u %s %s -> %s type %u code %u", ev->l3, proto,
+			       src, dst, ((const __u8 *)&ev->sport)[0],
+			       ((const __u8 *)&ev->sport)[1]);
 		else if (ev->l3)
 			printf(" ipv%u %s %s -> %s", ev->l3, proto, src, dst);
 		else if (*src)
@@ -162,7 +179,7 @@ int cmd_monitor(int argc, char **argv)
 	struct timespec rt, mt;
 	int c, i, nfds = 0, ret = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "+jc:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jc:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			g.json = true;

@@ -154,7 +154,7 @@ int cmd_status(int argc, char **argv)
 	json_t *devs;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
 		if (c != 'j')
 			return usage_error("status", "unknown option %s",
 					   argv[optind - 1]);

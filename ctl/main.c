@@ -151,7 +151,8 @@ int main(int argc, char **argv)
 			continue;
 		argv += optind;
 		argc -= optind;
-		optind = 1;
+		/* 0, not 1: glibc re-reads the new optstring (no '+'). */
+		optind = 0;
 		return cmds[i].fn(argc, argv);
 	}
 	err("unknown command \"%s\"", argv[optind]);

@@ -75,12 +75,14 @@ static __always_inline __u32 l4_min_len(__u8 proto)
 }
 
 /*
- * Read the transport header's first bytes; NULL when the transport is one
- * we know and its header is cut short. Unknown transports yield a pointer
- * to nothing (a zero-length pull) so the caller can tell them apart.
+ * Read the transport header's first bytes; NULL for transports we do not
+ * look into, and NULL with *trunc set when a known one is cut short. The
+ * header must fit in what the IP header says it carries (ip_left), not
+ * just in the frame: Ethernet pads short frames, and padding is no header.
  */
 static __always_inline struct pkt_l4 *pull_l4(struct cursor *c, __u8 proto,
-					      struct pkt_meta *m, int *trunc)
+					      long ip_left, struct pkt_meta *m,
+					      int *trunc)
 {
 	__u32 need = l4_min_len(proto);
 	struct pkt_l4 *l4;
@@ -90,7 +92,8 @@ static __always_inline struct pkt_l4 *pull_l4(struct cursor *c, __u8 proto,
 	if (!need)
 		return NULL;
 	l4 = c->pos;
-	if (!cursor_pull(c, need) || (void *)(l4 + 1) > c->end) {
+	if ((long)need > ip_left || !cursor_pull(c, need) ||
+	    (void *)(l4 + 1) > c->end) {
 		*trunc = 1;
 		return NULL;
 	}
@@ -138,7 +141,8 @@ static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 	if (ip->frag_off & bpf_htons(IP4_MF | IP4_OFFSET))
 		return TUNCTL_R_DROP_FRAGMENT;
 
-	l4 = pull_l4(c, ip->proto, m, &trunc);
+	l4 = pull_l4(c, ip->proto, (long)tot - (long)(c->pos - (void *)ip), m,
+		     &trunc);
 	if (trunc)
 		return TUNCTL_R_DROP_TRUNC_L4;
 	if (l4 && ip->proto == IPPROTO_UDP && is_dhcp_client(l4, dir, 68, 67))
@@ -147,9 +151,16 @@ static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 	return TUNCTL_R_DROP_NO_TUNNEL;
 }
 
+static __always_inline int ip6_is_ext(__u8 nh)
+{
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+	       nh == IPPROTO_DSTOPTS || nh == IPPROTO_AH ||
+	       nh == IPPROTO_FRAGMENT;
+}
+
 /*
- * Walk the IPv6 extension-header chain to the transport. Returns 0 with
- * *proto set, or a drop reason.
+ * Walk up to IP6_MAX_EXT_HDRS extension headers to the transport. Returns
+ * 0 with *proto set, or a drop reason.
  */
 static __always_inline __u32 ip6_skip_ext(struct cursor *c, __u8 *proto)
 {
@@ -193,7 +204,12 @@ static __always_inline __u32 ip6_skip_ext(struct cursor *c, __u8 *proto)
 			return TUNCTL_R_DROP_TRUNC_EXTHDR;
 		nh = ext->nexthdr;
 	}
-	return TUNCTL_R_DROP_EXTHDR_CHAIN;
+	if (nh == IPPROTO_FRAGMENT)
+		return TUNCTL_R_DROP_FRAGMENT;
+	if (ip6_is_ext(nh))
+		return TUNCTL_R_DROP_EXTHDR_CHAIN;
+	*proto = nh;
+	return 0;
 }
 
 static __always_inline __u32 classify_ip6(struct cursor *c, __u32 dir,
@@ -202,6 +218,7 @@ static __always_inline __u32 classify_ip6(struct cursor *c, __u32 dir,
 {
 	struct pkt_ip6 *ip6 = cursor_pull(c, sizeof(*ip6));
 	struct pkt_l4 *l4;
+	long ip_left;
 	__u32 reason;
 	__u8 proto;
 	int trunc;
@@ -223,8 +240,13 @@ static __always_inline __u32 classify_ip6(struct cursor *c, __u32 dir,
 	reason = ip6_skip_ext(c, &proto);
 	if (reason)
 		return reason;
+	/* What the extension headers took must lie within the payload. */
+	ip_left = (long)bpf_ntohs(ip6->payload_len) -
+		  (long)(c->pos - (void *)(ip6 + 1));
+	if (ip_left < 0)
+		return TUNCTL_R_DROP_TRUNC_EXTHDR;
 
-	l4 = pull_l4(c, proto, m, &trunc);
+	l4 = pull_l4(c, proto, ip_left, m, &trunc);
 	if (trunc)
 		return TUNCTL_R_DROP_TRUNC_L4;
 	if (!l4)

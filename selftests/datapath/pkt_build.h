@@ -18,7 +18,8 @@ struct pkt {
 
 /* The whole frame. */
 #define PKT(...) \
-	{ .data = { __VA_ARGS__ }, .len = sizeof((const __u8[]){ __VA_ARGS__ }) }
+	{ .data = { __VA_ARGS__ }, \
+	  .len = sizeof((const __u8[]){ __VA_ARGS__ }) }
 /* Only the first n bytes of the frame: cut short on the wire. */
 #define PKT_CUT(n, ...) { .data = { __VA_ARGS__ }, .len = (n) }
 

@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Default deny on the wire, end to end, with real clients.
+#
+#   netns dut-PID                         netns peer-PID
+#   +--------------------------+          +--------------------------+
+#   | a0 198.18.0.1/24         |  veth    | b0 198.18.0.2/24         |
+#   |    2001:db8:18::1/64     |----------|    2001:db8:18::2/64     |
+#   | tunctl attach a0         |          | listeners, tcpdump       |
+#   +--------------------------+          +--------------------------+
+#
+# Before attach everything flows; after attach nothing does in either
+# direction (proven at the far side: its listeners get nothing and its
+# capture stays empty), while ARP and ND still resolve. Then: kill -9 of
+# the daemon, double attach, detach, rollback and confirm, foreign XDP
+# programs, the monitor, and the error paths.
+
+. "$(dirname "$0")/lib.sh"
+
+DUT=dut-$TAG
+PEER=peer-$TAG
+A4=198.18.0.1 B4=198.18.0.2 A6=2001:db8:18::1 B6=2001:db8:18::2
+
+setup() {
+	ns_add "$DUT"
+	ns_add "$PEER"
+	ip link add a0 netns "$DUT" type veth peer name b0 netns "$PEER"
+	nsx "$DUT" ip addr add $A4/24 dev a0
+	nsx "$DUT" ip addr add $A6/64 dev a0 nodad
+	nsx "$PEER" ip addr add $B4/24 dev b0
+	nsx "$PEER" ip addr add $B6/64 dev b0 nodad
+	nsx "$DUT" ip link set a0 up
+	nsx "$PEER" ip link set b0 up
+	# Let the link come up before the first assertions.
+	for _ in $(seq 30); do
+		ping6 "$DUT" $B6 >/dev/null 2>&1 && ping4 "$DUT" $B4 >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+}
+
+ping4() { nsx "$1" ping -c 1 -W 1 "$2"; }
+ping6() { nsx "$1" ping -6 -c 1 -W 1 "$2"; }
+
+# tcp_delivers FROM TO ADDR PORT: a line sent with nc arrives at TO's listener.
+tcp_delivers() {
+	local out=$WORK/tcp.$4 fam=-4
+	case $3 in *:*) fam=-6 ;; esac
+	rm -f "$out"
+	nsx "$2" timeout 4 nc $fam -l "$4" >"$out" 2>/dev/null &
+	local l=$!
+	sleep 0.2
+	echo "marker-$4" | nsx "$1" timeout 3 nc -N -w 2 "$3" "$4" 2>/dev/null
+	wait $l 2>/dev/null
+	grep -q "marker-$4" "$out"
+}
+
+# udp_delivers FROM TO ADDR PORT
+udp_delivers() {
+	local out=$WORK/udp.$4
+	rm -f "$out"
+	nsx "$2" timeout 2 nc -u -l "$4" >"$out" 2>/dev/null &
+	local l=$!
+	sleep 0.2
+	echo "marker-$4" | nsx "$1" timeout 1 nc -u -w 1 "$3" "$4" 2>/dev/null
+	wait $l 2>/dev/null
+	grep -q "marker-$4" "$out"
+}
+
+# all_traffic_flows LABEL PORTBASE (fresh ports each round: no TIME_WAIT)
+all_traffic_flows() {
+	local p=$2
+	check "$1: ping dut -> peer" ping4 "$DUT" $B4
+	check "$1: ping peer -> dut" ping4 "$PEER" $A4
+	check "$1: ping6 dut -> peer" ping6 "$DUT" $B6
+	check "$1: ping6 peer -> dut" ping6 "$PEER" $A6
+	check "$1: tcp dut -> peer" tcp_delivers "$DUT" "$PEER" $B4 $((p + 1))
+	check "$1: tcp peer -> dut" tcp_delivers "$PEER" "$DUT" $A4 $((p + 2))
+	check "$1: udp dut -> peer" udp_delivers "$DUT" "$PEER" $B4 $((p + 3))
+	check "$1: udp peer -> dut" udp_delivers "$PEER" "$DUT" $A4 $((p + 4))
+	check "$1: tcp over ipv6 dut -> peer" tcp_delivers "$DUT" "$PEER" $B6 $((p + 5))
+}
+
+# Anything from the DUT but ND, seen at the peer, is a leak.
+LEAK_FILTER="(ip and src host $A4) or (ip6 and src host $A6 and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137))"
+
+# nothing_flows LABEL PORTBASE
+nothing_flows() {
+	local p=$2
+	capture_start "$PEER" b0 "$LEAK_FILTER" || fail "$1: capture"
+	check_not "$1: ping dut -> peer" ping4 "$DUT" $B4
+	check_not "$1: ping6 dut -> peer" ping6 "$DUT" $B6
+	check_not "$1: tcp dut -> peer (peer's listener gets nothing)" \
+		tcp_delivers "$DUT" "$PEER" $B4 $((p + 1))
+	check_not "$1: udp dut -> peer (peer's listener gets nothing)" \
+		udp_delivers "$DUT" "$PEER" $B4 $((p + 2))
+	check_not "$1: tcp over ipv6 dut -> peer" tcp_delivers "$DUT" "$PEER" $B6 $((p + 3))
+	check_eq "$1: peer's capture saw nothing from the dut" 0 "$(capture_stop)"
+
+	check_not "$1: ping peer -> dut" ping4 "$PEER" $A4
+	check_not "$1: ping6 peer -> dut" ping6 "$PEER" $A6
+	check_not "$1: tcp peer -> dut (dut's listener gets nothing)" \
+		tcp_delivers "$PEER" "$DUT" $A4 $((p + 4))
+	check_not "$1: udp peer -> dut (dut's listener gets nothing)" \
+		udp_delivers "$PEER" "$DUT" $A4 $((p + 5))
+}
+
+counter() { # counter DIR KIND REASON: packets from tunctl status -j
+	json_get "$(tunctl_in "$DUT" status a0 -j)" \
+		"j['devices'][0]['counters']['$1']['$2']['$3']['packets']"
+}
+
+neigh_resolves() { # neigh_resolves ADDR: peer learns the dut's MAC
+	nsx "$PEER" ip neigh flush dev b0
+	nsx "$PEER" ping -c 1 -W 1 "$1" >/dev/null 2>&1
+	nsx "$PEER" ip neigh show "$1" dev b0 | grep -q lladdr
+}
+
+xdp_prog_id() {
+	nsx "$DUT" ip -j link show a0 | python3 -c \
+		'import json,sys; l=json.load(sys.stdin)[0]; print(l.get("xdp",{}).get("prog",{}).get("id",0))'
+}
+
+setup
+all_traffic_flows "before attach" 7000
+
+# --- attach -------------------------------------------------------------
+check "attach a0" tunctl_in "$DUT" attach a0
+nothing_flows "attached" 7200
+check "ARP still resolves" neigh_resolves $A4
+check "IPv6 ND still resolves" neigh_resolves $A6
+check "ingress no-tunnel drops counted" test "$(counter ingress drop no-tunnel)" -gt 0
+check "egress no-tunnel drops counted" test "$(counter egress drop no-tunnel)" -gt 0
+check "ARP passes counted" test "$(counter ingress pass arp)" -gt 0
+check "ND passes counted" test "$(counter ingress pass ndp)" -gt 0
+check "maps pinned with BTF (bpftool prints field names)" \
+	sh -c "bpftool map dump pinned $TUNCTL_PIN_ROOT/a0/dp_config | grep -q rollback_deadline_ns"
+
+# --- monitor -------------------------------------------------------------
+tunctl_in "$DUT" monitor a0 -j --count 50 >"$WORK/mon.out" 2>&1 &
+MON=$!
+sleep 0.5
+nsx "$PEER" sh -c "echo x | nc -u -w 1 $A4 7777" 2>/dev/null
+sleep 0.3
+nsx "$PEER" sh -c "echo x | nc -u -w 1 $A4 7777" 2>/dev/null
+sleep 1; kill $MON 2>/dev/null; wait $MON 2>/dev/null
+check "monitor shows the dropped UDP packet" \
+	grep -q '"direction":"ingress","reason":"no-tunnel".*"protocol":"udp","src":"198.18.0.2","dst":"198.18.0.1".*"dport":7777' "$WORK/mon.out"
+
+# --- fail closed ---------------------------------------------------------
+PID=$(cat "$TUNCTL_RUN_DIR/a0.pid")
+check "daemon running" kill -0 "$PID"
+kill -9 "$PID"
+sleep 0.2
+nothing_flows "after kill -9 of the daemon" 7300
+check "status reports the daemon gone" sh -c \
+	"$TUNCTL status a0 -j | grep -q '\"daemon_pid\":null'"
+
+# --- attach twice -------------------------------------------------------
+ID1=$(xdp_prog_id)
+check "second attach succeeds" tunctl_in "$DUT" attach a0
+check_eq "second attach keeps the same XDP program" "$ID1" "$(xdp_prog_id)"
+check "second attach restarted the daemon" sh -c \
+	"$TUNCTL status a0 -j | grep -q '\"daemon_pid\":[0-9]'"
+
+# --- detach -------------------------------------------------------------
+check "detach a0" tunctl_in "$DUT" detach a0
+all_traffic_flows "after detach" 7100
+check_eq "no XDP program left" 0 "$(xdp_prog_id)"
+check_not "pin directory gone" test -e "$TUNCTL_PIN_ROOT/a0"
+check_not "daemon gone (its pid file removed)" test -e "$TUNCTL_RUN_DIR/a0.pid"
+
+# --- config: local switches ---------------------------------------------
+echo '{ "local": { "arp": false, "ndp": false } }' >"$WORK/noarp.json"
+check "attach with arp and ndp off" tunctl_in "$DUT" attach a0 --config "$WORK/noarp.json"
+check_not "ARP does not resolve when switched off" neigh_resolves $A4
+check_not "ND does not resolve when switched off" neigh_resolves $A6
+check "arp-disabled drops counted" test "$(counter ingress drop arp-disabled)" -gt 0
+check "detach" tunctl_in "$DUT" detach a0
+
+# --- rollback -----------------------------------------------------------
+check "attach --rollback 2" tunctl_in "$DUT" attach a0 --rollback 2
+check_not "blocked during the rollback window" ping4 "$PEER" $A4
+sleep 3
+check "rollback fired: traffic flows" ping4 "$PEER" $A4
+check_not "rollback fired: pins removed" test -e "$TUNCTL_PIN_ROOT/a0"
+check "rollback logged" grep -q "rollback: attach not confirmed" "$TUNCTL_RUN_DIR/a0.log"
+
+check "attach --rollback 2 again" tunctl_in "$DUT" attach a0 --rollback 2
+check "confirm" tunctl_in "$DUT" confirm a0
+sleep 3
+check_not "confirmed: still blocked after the deadline" ping4 "$PEER" $A4
+check "confirmed: still attached" test -e "$TUNCTL_PIN_ROOT/a0/link_ingress"
+check "detach" tunctl_in "$DUT" detach a0
+
+# --- foreign XDP program -------------------------------------------------
+cat >"$WORK/pass.bpf.c" <<'C'
+#include <linux/bpf.h>
+__attribute__((section("xdp"), used)) int pass(struct xdp_md *c) { return XDP_PASS; }
+char _l[] __attribute__((section("license"), used)) = "GPL";
+C
+clang -O2 -target bpf -I/usr/include/x86_64-linux-gnu -c "$WORK/pass.bpf.c" -o "$WORK/pass.o"
+nsx "$DUT" ip link set dev a0 xdpdrv obj "$WORK/pass.o" sec xdp
+FOREIGN=$(xdp_prog_id)
+check_not "attach refuses to replace a foreign XDP program" tunctl_in "$DUT" attach a0
+check_eq "foreign program untouched" "$FOREIGN" "$(xdp_prog_id)"
+check_not "refused attach left no pins" test -e "$TUNCTL_PIN_ROOT/a0"
+check "attach --force replaces it" tunctl_in "$DUT" attach a0 --force
+check_not "forced: blocked" ping4 "$PEER" $A4
+check "detach" tunctl_in "$DUT" detach a0
+
+# --- errors: one line, documented exit code, nothing changed -------------
+expect() { # expect CODE PATTERN DESC CMD...: exit code and message
+	local code=$1 pat=$2 desc=$3; shift 3
+	"$@" >"$WORK/err.out" 2>&1
+	local rc=$?
+	if [ "$rc" = "$code" ] && grep -q -- "$pat" "$WORK/err.out"; then
+		pass "$desc"
+	else
+		fail "$desc: exit $rc, output: $(head -3 "$WORK/err.out")"
+	fi
+}
+expect 1 "tunctl: attach nosuch0: no such device" "attach to a missing device" \
+	tunctl_in "$DUT" attach nosuch0
+check_not "missing device: nothing pinned" test -e "$TUNCTL_PIN_ROOT/nosuch0"
+expect 1 "tunctl: detach a0: not attached" "detach when not attached" \
+	tunctl_in "$DUT" detach a0
+expect 2 'tunctl: unknown command "frobnicate"' "unknown command" \
+	tunctl_in "$DUT" frobnicate
+expect 2 "tunctl: attach: unknown option --bogus" "unknown option" \
+	tunctl_in "$DUT" attach a0 --bogus
+expect 2 "usage: tunctl attach DEV" "unknown option prints that command's usage" \
+	tunctl_in "$DUT" attach a0 --bogus
+expect 2 "tunctl: attach: --rollback" "bad rollback value" \
+	tunctl_in "$DUT" attach a0 --rollback 0
+expect 1 "permission denied" "not root" \
+	nsenter --net=/run/netns/"$DUT" setpriv --reuid=65534 --regid=65534 \
+	--clear-groups --inh-caps=-all "$TUNCTL" attach a0
+mkdir -p "$WORK/notbpf"
+expect 1 "not on a bpffs (mount one: mount -t bpf bpf DIR)" "pin root not on bpffs" \
+	tunctl_in "$DUT" --pin-root "$WORK/notbpf/tunctl" attach a0
+check_eq "no XDP program after the failed attaches" 0 "$(xdp_prog_id)"
+
+echo '{ "local": { "arp": "maybe" } }' >"$WORK/bad.json"
+check "attach for the bad-config test" tunctl_in "$DUT" attach a0
+ID1=$(xdp_prog_id)
+expect 2 "bad.json:1:14: local.arp: expected true or false" \
+	"bad config on a second attach: error with its place" \
+	tunctl_in "$DUT" attach a0 --config "$WORK/bad.json"
+check_eq "bad config changed nothing" "$ID1" "$(xdp_prog_id)"
+check "ARP still on after the rejected config" neigh_resolves $A4
+check "detach" tunctl_in "$DUT" detach a0
+
+summary

@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers for the end-to-end tests: throwaway namespaces with unique
+# names, a private bpffs pin root and run dir, cleanup on any exit, and a
+# tally that ends with the "N passed, N failed" line.
+#
+# Only what a test creates is touched: namespaces named after its PID, the
+# veths inside them, its own pin root. The machine's interfaces never are.
+
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TUNCTL=${TUNCTL:-$TOP/ctl/tunctl}
+TAG=${TAG:-t$$}
+WORK=$(mktemp -d "/tmp/tunctl-e2e-$TAG.XXXXXX")
+export TUNCTL_PIN_ROOT=/sys/fs/bpf/tunctl-test-$TAG
+export TUNCTL_RUN_DIR=$WORK/run
+NETNSES=()
+PASSED=0
+FAILED=0
+
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
+cleanup() {
+	local ns pidf
+	for pidf in "$TUNCTL_RUN_DIR"/*.pid; do
+		[ -f "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	done
+	jobs -p | xargs -r kill 2>/dev/null
+	for ns in "${NETNSES[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	# Links die with their devices; what is left are our pinned maps.
+	rm -rf "$TUNCTL_PIN_ROOT" "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ns NAME: create a namespace with lo up, remembered for cleanup.
+ns_add() {
+	ip netns add "$1"
+	NETNSES+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# nsx NS CMD...: run a plain tool in NS.
+nsx() {
+	local ns=$1; shift
+	ip netns exec "$ns" "$@"
+}
+
+# tunctl_in NS ARGS...: run tunctl in NS. nsenter keeps /sys (and with it
+# bpffs) as it is, where `ip netns exec` would remount it.
+tunctl_in() {
+	local ns=$1; shift
+	nsenter --net=/run/netns/"$ns" "$TUNCTL" "$@"
+}
+
+pass() {
+	PASSED=$((PASSED + 1))
+	printf 'ok   %s\n' "$1"
+}
+
+fail() {
+	FAILED=$((FAILED + 1))
+	printf 'FAIL %s\n' "$1"
+}
+
+# check DESC CMD...: the command must succeed.
+check() {
+	local desc=$1; shift
+	if "$@" >"$WORK/last.out" 2>&1; then
+		pass "$desc"
+	else
+		fail "$desc"
+		sed 's/^/     | /' "$WORK/last.out" | head -20
+	fi
+}
+
+# check_not DESC CMD...: the command must fail.
+check_not() {
+	local desc=$1; shift
+	if "$@" >"$WORK/last.out" 2>&1; then
+		fail "$desc (it succeeded)"
+		sed 's/^/     | /' "$WORK/last.out" | head -20
+	else
+		pass "$desc"
+	fi
+}
+
+# check_eq DESC WANT GOT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1: want '$2', got '$3'"
+	fi
+}
+
+# capture_start NS DEV FILTER: background tcpdump into $WORK/cap.pcap; it
+# is listening when this returns.
+capture_start() {
+	rm -f "$WORK/cap.pcap" "$WORK/cap.err"
+	ip netns exec "$1" tcpdump -i "$2" -nn -U -w "$WORK/cap.pcap" "$3" \
+		2>"$WORK/cap.err" &
+	CAP_PID=$!
+	for _ in $(seq 50); do
+		grep -q listening "$WORK/cap.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "tcpdump did not start" >&2
+	return 1
+}
+
+# capture_stop: stop it and print how many packets it saw.
+capture_stop() {
+	sleep 0.3
+	kill -INT "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	tcpdump -nn -r "$WORK/cap.pcap" 2>/dev/null | wc -l
+}
+
+# json_get JSON_TEXT PYTHON_EXPR: evaluate an expression on parsed JSON "j".
+json_get() {
+	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+summary() {
+	echo "$(basename "$0"): $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
