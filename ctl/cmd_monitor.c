@@ -28,6 +28,7 @@ struct mon {
 	int ndevs;
 	unsigned long seen, limit;
 	int64_t mono_to_real_ns;
+	uint64_t start_ns;	/* older events were queued before we looked */
 };
 
 /* Ring-buffer callback context: which device a ring belongs to. */
@@ -87,7 +88,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	const char *reason, *proto;
 	int af;
 
-	if (size < sizeof(*ev))
+	if (size < sizeof(*ev) || ev->ts_ns < c->m->start_ns)
 		return 0;
 	reason = ev->reason < TUNCTL_R_MAX && tunctl_reason_names[ev->reason] ?
 		 tunctl_reason_names[ev->reason] : "unknown";
@@ -154,8 +155,10 @@ static int on_event(void *ctx, void *data, size_t size)
 			printf(" (%u suppressed before)", ev->suppressed);
 		putchar('\n');
 	}
-	if (c->m->limit && ++c->m->seen >= c->m->limit)
+	if (c->m->limit && ++c->m->seen >= c->m->limit) {
 		stop = 1;
+		return -ECANCELED;	/* leave the rest in the ring */
+	}
 	return 0;
 }
 
@@ -214,6 +217,7 @@ int cmd_monitor(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &mt);
 	m.mono_to_real_ns = (rt.tv_sec - mt.tv_sec) * 1000000000LL +
 			    (rt.tv_nsec - mt.tv_nsec);
+	m.start_ns = mono_ns();
 	for (i = 0; i < m.ndevs; i++) {
 		int fd = pin_open(m.devs[i], TUNCTL_MAP_EVENTS);
 
@@ -244,7 +248,7 @@ int cmd_monitor(int argc, char **argv)
 	while (!stop) {
 		int n = ring_buffer__poll(m.rb, 200);
 
-		if (n < 0 && n != -EINTR) {
+		if (n < 0 && n != -EINTR && n != -ECANCELED) {
 			err("monitor: %s", strerror(-n));
 			ret = EXIT_RUNTIME;
 			break;

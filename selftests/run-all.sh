@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make check: unit tests, datapath table tests, then every end-to-end
+# script; one closing line with the totals. Exit 1 if anything failed.
+set -u
+cd "$(dirname "$0")/.."
+
+OUT=${OUT:-build}
+export TUNCTL_BPF_OBJ=$OUT/bpf/datapath.bpf.o
+passed=0 failed=0 broken=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# A Check binary: its "NN%: Checks: N, Failures: F, Errors: E" line.
+run_check() {
+	echo "== $1"
+	"$2" 2>&1 | tee "$log"
+	local line n f e
+	line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1)); broken+=("$1 (no result)"); return
+	fi
+	n=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
+	f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
+	e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+	passed=$((passed + n - f - e)); failed=$((failed + f + e))
+	[ $((f + e)) -eq 0 ] || broken+=("$1")
+}
+
+# An e2e script: its "NAME: N passed, N failed" line.
+run_script() {
+	echo "== $1"
+	bash "$1" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]} line
+	line=$(grep -E ': [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1)); broken+=("$1 (no result, exit $rc)"); return
+	fi
+	passed=$((passed + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
+	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")))
+	[ "$rc" -eq 0 ] || broken+=("$1")
+}
+
+run_check unit "$OUT/selftests/unit_tests"
+run_check datapath "$OUT/selftests/datapath_tests"
+for t in selftests/e2e/*.sh; do
+	[ "$(basename "$t")" = lib.sh ] && continue
+	run_script "$t"
+done
+
+[ ${#broken[@]} -eq 0 ] || echo "failing: ${broken[*]}"
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]
