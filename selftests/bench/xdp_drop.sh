@@ -274,6 +274,11 @@ ip -n "$TX" neigh replace "$RXADDR" lladdr "$RXMAC" dev "$TXDEV"
 # ndo_xdp_xmit needs it, and all three receivers then see the same path.
 rx_nsenter ethtool -K "$RXDEV" gro on >/dev/null ||
 	die "cannot switch GRO on for $RXDEV"
+# veth hands an skb to the peer's NAPI only if GRO could merge it, which it
+# deems impossible while the sender has TSO on: AF_PACKET's skbs would then
+# take the backlog path, where no XDP runs.
+nsenter --net=/run/netns/"$TX" ethtool -K "$TXDEV" tso off >/dev/null ||
+	die "cannot switch TSO off for $TXDEV"
 # Threaded NAPI, so that receiving has its own core. `ip netns exec` here on
 # purpose: its private /sys shows the rx namespace's devices.
 if ip netns exec "$RX" sh -c "echo 1 > /sys/class/net/$RXDEV/threaded" \

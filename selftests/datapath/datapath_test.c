@@ -24,6 +24,7 @@
 #include "maps.h"
 #include "datapath.skel.h"
 #include "pkt_build.h"
+#include "ref_classify.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1370,6 +1371,133 @@ START_TEST(test_monitor_off)
 }
 END_TEST
 
+/*
+ * Mutation test: frames derived from the table's by random byte flips,
+ * cuts, extensions and header-field swaps, through the real programs and
+ * through ref_classify.h; the reasons must agree and the verdict must
+ * follow the reason. A fixed seed keeps runs repeatable.
+ */
+#define MUTATIONS 3000
+
+static __u64 rng_state = 0x74756e63746cULL;
+
+static __u32 rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (__u32)rng_state;
+}
+
+static void mutate(struct pkt *p)
+{
+	static const __u16 ethertypes[] = {
+		0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8, 0x88cc,
+	};
+	static const __u8 protos[] = { 0, 1, 6, 17, 43, 44, 51, 58, 59, 60 };
+	int n = 1 + rng() % 4;
+
+	while (n--) {
+		switch (rng() % 6) {
+		case 0:	/* flip bits in the headers */
+			if (p->len)
+				p->data[rng() % (p->len < 96 ? p->len : 96)] ^=
+					1 << (rng() % 8);
+			break;
+		case 1:	/* cut short */
+			if (p->len)
+				p->len = rng() % p->len;
+			break;
+		case 2:	/* grow with junk (Ethernet padding and worse) */
+			while (p->len < PKT_MAX && rng() % 8)
+				p->data[p->len++] = rng();
+			break;
+		case 3:
+			if (p->len >= 14) {
+				__u16 et = ethertypes[rng() % ARRAY_SIZE(ethertypes)];
+
+				p->data[12] = et >> 8;
+				p->data[13] = et;
+			}
+			break;
+		case 4:	/* IPv4 protocol or IPv6 next header */
+			if (p->len > 23)
+				p->data[rng() % 2 ? 23 : 20] =
+					protos[rng() % ARRAY_SIZE(protos)];
+			break;
+		case 5:	/* a length field: IPv4 total, IPv6 payload */
+			if (p->len > 19) {
+				__u32 off = rng() % 2 ? 16 : 18;
+				__u16 v = rng() % (PKT_MAX + 16);
+
+				p->data[off] = v >> 8;
+				p->data[off + 1] = v;
+			}
+			break;
+		}
+	}
+}
+
+static void hexdump(const struct pkt *p, char *buf, size_t size)
+{
+	size_t off = 0;
+	__u32 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->len && off + 3 < size; i++)
+		off += snprintf(buf + off, size - off, "%02x", p->data[i]);
+}
+
+START_TEST(test_mutations_match_reference)
+{
+	struct tunctl_counter sum[TUNCTL_COUNTERS_MAX];
+	static const __u32 flag_sets[] = { ALL, NO_ARP, NO_NDP, NO_DHCP, 0 };
+	unsigned int i, ran = 0, passed = 0;
+
+	require_skel();
+	for (i = 0; i < MUTATIONS; i++) {
+		const struct dp_case *base = &cases[rng() % ARRAY_SIZE(cases)];
+		enum tunctl_dir dir = rng() % 2;
+		__u32 flags = flag_sets[rng() % ARRAY_SIZE(flag_sets)];
+		unsigned int want, got = TUNCTL_R_MAX, k;
+		struct pkt p = base->pkt;
+		char hex[2 * PKT_MAX + 1];
+		__u32 retval;
+		__u64 total = 0;
+		int err;
+
+		mutate(&p);
+		if (dir == TUNCTL_DIR_EGRESS && !tc_can_run(&p))
+			continue;
+		set_config(flags, 0, 0);
+		zero_percpu(skel->maps.dp_counters, sizeof(struct tunctl_counter));
+		err = run_prog(dir, &p, &retval);
+		ck_assert_msg(!err, "mutation %u: test run: %s", i, strerror(-err));
+		read_counters(sum);
+		for (k = 0; k < TUNCTL_R_MAX; k++) {
+			total += sum[dir * TUNCTL_R_MAX + k].packets;
+			if (sum[dir * TUNCTL_R_MAX + k].packets)
+				got = k;
+		}
+		want = ref_classify(p.data, p.len, dir, flags);
+		hexdump(&p, hex, sizeof(hex));
+		ck_assert_msg(total == 1 && got == want,
+			      "mutation %u [%s, flags %#x]: datapath says %s, reference %s; frame %s",
+			      i, dir_name(dir), flags, reason_name(got),
+			      reason_name(want), hex);
+		ck_assert_msg((int)retval == want_retval(dir,
+				tunctl_reason_is_drop(got) ? DROP : PASS),
+			      "mutation %u: verdict %d disagrees with reason %s",
+			      i, (int)retval, reason_name(got));
+		ran++;
+		passed += !tunctl_reason_is_drop(got);
+	}
+	/* The mutations must reach both outcomes to mean anything. */
+	ck_assert_msg(ran > MUTATIONS / 2 && passed > 50,
+		      "only %u frames ran, %u passed", ran, passed);
+}
+END_TEST
+
 static Suite *datapath_suite(void)
 {
 	Suite *s = suite_create("datapath");
@@ -1378,6 +1506,12 @@ static Suite *datapath_suite(void)
 	tc = tcase_create("classify");
 	tcase_add_unchecked_fixture(tc, datapath_setup, datapath_teardown);
 	tcase_add_loop_test(tc, test_classify, 0, ARRAY_SIZE(cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mutations");
+	tcase_add_unchecked_fixture(tc, datapath_setup, datapath_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_mutations_match_reference);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("monitor");
