@@ -2,6 +2,7 @@
 # tunctl: BPF objects -> skeletons -> ctl/tunctl; tests under selftests/.
 # Build output goes to $(OUT) (git-ignored); V=1 shows the commands.
 
+SHELL := /bin/bash
 OUT ?= build
 CLANG ?= clang
 CC ?= cc
@@ -40,7 +41,14 @@ DP_SRCS := $(wildcard selftests/datapath/*.c)
 DP_BIN := $(OUT)/selftests/datapath_tests
 
 .DELETE_ON_ERROR:
-.PHONY: all clean vmlinux deps check unit datapath e2e demo bench install
+.PHONY: all clean vmlinux deps check unit datapath e2e demo bench install fuzz
+
+# libFuzzer targets, with ASan and UBSan; FUZZ_SECONDS bounds each run.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	       -fno-sanitize-recover=all -D_GNU_SOURCE -Iinclude -Ictl \
+	       $(shell pkg-config --cflags jansson 2>/dev/null)
+FUZZ_BINS := $(OUT)/fuzz/config_fuzz
 
 all: ctl/tunctl
 
@@ -70,7 +78,24 @@ $(DP_BIN): $(DP_SRCS) $(CTL_LIB_OBJS) $(SKELS) | $(OUT)/selftests
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -Iselftests/datapath $(DP_SRCS) \
 		$(CTL_LIB_OBJS) $(LDLIBS) $(CHECK_LIBS) -o $@
 
-$(OUT)/bpf $(OUT)/ctl $(OUT)/selftests:
+$(OUT)/fuzz/config_fuzz: selftests/fuzz/config_fuzz.c ctl/config.c ctl/json_pos.c | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson 2>/dev/null) -o $@
+
+# Each target runs FUZZ_SECONDS on a scratch copy of its seed corpus.
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		name=$$(basename $$f _fuzz); \
+		work=$$(mktemp -d); cp selftests/fuzz/corpus/$$name/* $$work/; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-print_final_stats=1 $$work 2>&1 | \
+			grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
+		rc=$${PIPESTATUS[0]}; rm -rf $$work; \
+		[ $$rc -eq 0 ] || { echo "fuzz: $$name FAILED"; exit 1; }; \
+	done
+
+$(OUT)/bpf $(OUT)/ctl $(OUT)/selftests $(OUT)/fuzz:
 	$(Q)mkdir -p $@
 
 # vmlinux.h is committed; this regenerates it from the running kernel.
@@ -92,7 +117,7 @@ e2e: ctl/tunctl
 	selftests/e2e/run.sh
 
 check: deps
-	$(MAKE) all $(UNIT_BIN) $(DP_BIN) $(BPF_OBJS)
+	$(MAKE) all $(UNIT_BIN) $(DP_BIN) $(BPF_OBJS) $(FUZZ_BINS)
 	selftests/run-all.sh
 
 demo: deps

@@ -31,6 +31,49 @@ static int preflight(const char *cmd, const char *dev)
 	return EXIT_OK;
 }
 
+/*
+ * Attaching an attached device is safe: the datapath stays as it is, a
+ * given config and rollback are applied, and a dead daemon is restarted.
+ */
+static int attach_again(const char *dev, const struct tunctl_conf *conf,
+			unsigned long rollback, bool foreground)
+{
+	struct tunctl_config cfg;
+	pid_t pid = daemon_pid(dev);
+	int ret;
+
+	if (foreground && pid) {
+		err("attach %s: a daemon is already running (pid %d)", dev,
+		    (int)pid);
+		return EXIT_RUNTIME;
+	}
+	ret = dp_config_read(dev, &cfg);
+	if (ret) {
+		err("attach %s: read config map: %s", dev, strerror(-ret));
+		return EXIT_RUNTIME;
+	}
+	if (conf)
+		cfg.flags = conf_dp_flags(conf);
+	if (rollback)
+		cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
+	if (conf || rollback) {
+		ret = dp_config_write(dev, &cfg);
+		if (ret) {
+			err("attach %s: write config map: %s", dev,
+			    strerror(-ret));
+			return EXIT_RUNTIME;
+		}
+		daemon_kick(dev);
+	}
+	notice("%s: already attached%s", dev,
+	       conf ? "; config applied" : "");
+	if (foreground)
+		return daemon_run(dev) ? EXIT_RUNTIME : EXIT_OK;
+	if (!pid && daemon_spawn(dev))
+		return EXIT_RUNTIME;
+	return EXIT_OK;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -107,13 +150,9 @@ int cmd_attach(int argc, char **argv)
 	if (bpffs_ensure())
 		return EXIT_RUNTIME;
 
-	if (dev_attached(o.dev) && dp_link_alive(o.dev)) {
-		/* Attaching twice is safe: same datapath, daemon ensured. */
-		notice("%s: already attached", o.dev);
-		if (!foreground && !daemon_pid(o.dev) && daemon_spawn(o.dev))
-			return EXIT_RUNTIME;
-		return foreground ? (daemon_run(o.dev) ? EXIT_RUNTIME : 0) : 0;
-	}
+	if (dev_attached(o.dev) && dp_link_alive(o.dev))
+		return attach_again(o.dev, config_path ? &conf : NULL,
+				    rollback, foreground);
 	if (dev_attached(o.dev)) {
 		/* Leftovers of a device that went away: clear them first. */
 		daemon_stop(o.dev);

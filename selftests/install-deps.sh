@@ -8,6 +8,7 @@ PKGS=(
 	# build
 	make gcc clang llvm pkg-config bpftool linux-libc-dev libc6-dev
 	libbpf-dev libelf-dev zlib1g-dev libsodium-dev libjansson-dev check
+	libclang-rt-14-dev
 	# tests, demo and benches
 	iproute2 iputils-ping netcat-openbsd tcpdump python3 util-linux
 	procps nftables curl

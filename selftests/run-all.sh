@@ -41,8 +41,19 @@ run_script() {
 	[ "$rc" -eq 0 ] || broken+=("$1")
 }
 
+# Each fuzz target for a short while (make fuzz runs them longer).
+run_fuzz() {
+	echo "== fuzz (${FUZZ_SECONDS:-10}s per target)"
+	if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); broken+=(fuzz)
+	fi
+}
+
 run_check unit "$OUT/selftests/unit_tests"
 run_check datapath "$OUT/selftests/datapath_tests"
+run_fuzz
 for t in selftests/e2e/*.sh; do
 	[ "$(basename "$t")" = lib.sh ] && continue
 	run_script "$t"

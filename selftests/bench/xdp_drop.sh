@@ -4,57 +4,69 @@
 # How fast tunctl's ingress program drops a 64-byte UDP flood, next to a bare
 # XDP_DROP program and an nftables netdev-ingress drop rule, in one run.
 #
-#   netns tbench-tx-PID                         netns tbench-rx-PID
-#   +-------------------------------+           +--------------------------------+
-#   | tbtxPID 198.18.0.1/24         |   veth    | tbrxPID 198.18.0.2/24          |
-#   | udpflood on CPU 1:            |==========>| GRO on, so veth runs NAPI; the |
-#   |   XDP_TX of live frames       | 60-byte   | NAPI kthread is pinned, CPU 0  |
-#   |   (ndo_xdp_xmit into the      | frames    | receivers, one after another:  |
-#   |   peer's ring), or AF_PACKET  |           |   1 tunctl attach (XDP native) |
-#   |   sendmmsg (BENCH_ENGINE)     |           |   2 bare XDP_DROP (xdpdrv)     |
-#   +-------------------------------+           |   3 nft netdev ingress drop    |
-#                                               +--------------------------------+
+#   netns tbench-tx-PID                        netns tbench-rx-PID
+#   +-------------------------------+          +--------------------------------+
+#   | tbtxPID 198.18.0.1/24         |   veth   | tbrxPID 198.18.0.2/24          |
+#   | udpflood on CPU 1:            |=========>| GRO on, so veth runs NAPI:     |
+#   |   XDP_TX of live frames       | 60-byte  |   split: a NAPI kthread on CPU0|
+#   |   (ndo_xdp_xmit into the      | frames   |   shared: softirq on CPU 1     |
+#   |   peer's ring), or AF_PACKET  |          | receivers, one after another:  |
+#   |   sendmmsg (BENCH_ENGINE)     |          |   1 tunctl attach (XDP native) |
+#   +-------------------------------+          |   2 bare XDP_DROP (xdpdrv)     |
+#                                              |   3 nft netdev ingress drop    |
+#                                              +--------------------------------+
 #
 # The frame: Ethernet + IPv4 + UDP + 18 bytes of payload = 60 bytes, 64 on a
-# wire with the FCS; port 9 to the rx address, which tunctl drops as
+# wire with the FCS, to UDP port 9 of the rx address, which tunctl drops as
 # "no-tunnel". Nothing leaves the two namespaces.
 #
-# The generator. There is no pktgen (CONFIG_NET_PKTGEN) on this kernel, so
-# udpflood.c next to this script is built into a temp dir. Its default engine
-# runs a two-instruction XDP_TX program with BPF_PROG_RUN in live-frames mode
-# on the tx veth: the kernel sends each frame with ndo_xdp_xmit, which for a
+# The generator. The kernel has no pktgen (CONFIG_NET_PKTGEN), so udpflood.c
+# next to this script is built into a temp dir. Its default engine runs a
+# two-instruction XDP_TX program with BPF_PROG_RUN in live-frames mode on the
+# tx veth: the kernel transmits each frame with ndo_xdp_xmit, which for a
 # veth puts an xdp_frame straight into the rx veth's ring, as a NIC's DMA
-# would (no skb, no copy, no qdisc). That needs NAPI on the rx veth, an XDP
-# program or GRO there: without either the frames vanish at the tx veth,
-# uncounted, so GRO is switched on for all three receivers. BENCH_ENGINE=packet
-# uses AF_PACKET sendmmsg with PACKET_QDISC_BYPASS instead (skbs, slower; the
-# rx veth's XDP then copies each skb into a page). Either way the generator is
-# pinned to CPU 1 and the rx NAPI runs as a kthread (threaded NAPI) pinned to
-# CPU 0; without threaded NAPI it would run in softirq on the sender's CPU.
+# would: no skb, no copy, no qdisc. That needs NAPI on the rx veth (an XDP
+# program or GRO on it; without either the frames vanish uncounted at the tx
+# veth), so GRO is on for all three receivers. BENCH_ENGINE=packet uses
+# AF_PACKET sendmmsg with PACKET_QDISC_BYPASS instead: skbs, about a third
+# of the rate, and the rx veth's XDP then copies each skb into a page.
 #
-# The counting. Each receiver counts its own drops and is read before and
-# after a BENCH_SECONDS window that starts 1 s into the flood:
+# Where the receiving runs (BENCH_LAYOUT):
+#   split   the rx NAPI is a kthread (threaded NAPI) pinned to CPU 0, the
+#           generator has CPU 1. "ns/pkt" is the NAPI kthread's CPU time per
+#           drop and "rx CPU" its share of CPU 0. On a VM the two vCPUs are
+#           descheduled independently and each xdp_frame goes back to the
+#           sender's page pool across CPUs, so the receiver may sit idle
+#           while the 256-slot veth ring overflows: Mpps then tells more
+#           about the hypervisor than about the receiver.
+#   shared  (default) the rx NAPI runs in softirq on the generator's CPU,
+#           right after each batch of 64 frames: one core does everything,
+#           no ring overflows, no cross-CPU traffic. "ns/pkt" is that core's
+#           time per drop, sender included, so ratios are compressed toward
+#           1 by the sender's share; the differences in ns/pkt are the
+#           receivers' own.
+#
+# The counting. Each receiver counts its own drops, read before and after a
+# BENCH_SECONDS window that starts 1 s into the flood:
 #   tunctl     tunctl status -j: counters.ingress.drop."no-tunnel".packets
 #   bare XDP   the veth's count of XDP_DROP verdicts (ethtool -S
 #              rx_queue_0_xdp_drops): the program has no counter of its own
 #   nftables   a counter in the drop rule (nft -j list chain)
-# Also read in the same window: the frames the rx NAPI took off the ring
-# (rx_queue_0_xdp_packets; each receiver's count must match it), the frames
-# the full ring refused (rx dropped), and the NAPI kthread's CPU time, which
-# gives "rx CPU" (busy share of its core) and "ns/pkt" (core time per drop).
-# When rx CPU is well below 100% the receiver was waiting for frames: its
-# Mpps is then the sender's (or the ring's) limit, and ns/pkt is the fairer
-# comparison. Benchmarks are measured, not asserted: exit 0 when the
-# measurement ran, 1 when setup failed.
+# Read in the same window: the frames the rx NAPI took off the ring
+# (rx_queue_0_xdp_packets; each receiver's count must match it) and those
+# the full ring refused (rx dropped). Benchmarks are measured, not asserted:
+# exit 0 when the measurement ran, 1 when setup failed.
 #
-# Environment: BENCH_SECONDS (1..20, default 5), BENCH_ENGINE (xdp|packet,
-# default xdp, falling back to packet if xdp cannot deliver), TUNCTL.
+# Environment: BENCH_SECONDS (1..20, default 5), BENCH_LAYOUT (shared|split),
+# BENCH_ENGINE (xdp|packet; default xdp, or packet if xdp delivers nothing),
+# TUNCTL (default ctl/tunctl of this tree).
 
 set -u
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TUNCTL=${TUNCTL:-$TOP/ctl/tunctl}
 SECS=${BENCH_SECONDS:-5}
+LAYOUT=${BENCH_LAYOUT:-shared}
 ENGINE=${BENCH_ENGINE:-}
 TX=tbench-tx-$$
 RX=tbench-rx-$$
@@ -73,8 +85,8 @@ WORK=
 NETNSES=()
 ATTACHED=
 GEN_PID=
-THREADED=
 NOTES=()
+declare -A RES GEN
 
 die() {
 	echo "xdp_drop.sh: $*" >&2
@@ -134,6 +146,7 @@ veth_stat() {
 	rx_nsenter ethtool -S "$RXDEV" | awk -v k="$1:" '$1 == k { print $2 }'
 }
 
+# The rx veth's NAPI kthread, named napi/DEV-ID (split layout only).
 napi_thread() {
 	ps -eo pid=,comm= | awk -v p="napi/$RXDEV-" \
 		'substr($2, 1, length(p)) == p { print $1; exit }'
@@ -162,10 +175,11 @@ snap() {
 	seen=$(veth_stat rx_queue_0_xdp_packets)
 	refused=$(ip -n "$RX" -j -s link show dev "$RXDEV" |
 		  jpath 0 stats64 rx dropped)
-	pid=$(napi_thread)
-	[ -n "$THREADED" ] && [ -n "$pid" ] &&
-		run=$(awk '{ print $1 }' "/proc/$pid/schedstat")
-	echo "$t ${cnt:-x} ${seen:-x} ${refused:-x} $run"
+	if [ "$LAYOUT" = split ]; then
+		pid=$(napi_thread)
+		[ -n "$pid" ] && run=$(awk '{ print $1 }' "/proc/$pid/schedstat")
+	fi
+	echo "$t ${cnt:-x} ${seen:-x} ${refused:-x} ${run:-x}"
 }
 
 flood() {
@@ -174,22 +188,24 @@ flood() {
 		-T "$1"
 }
 
-declare -A RES GEN
-
 # measure KIND: flood for SECS + 2 s; count over SECS s from 1 s in.
 measure() {
 	local kind=$1 a b pid
 
-	pid=$(napi_thread)
-	[ -n "$THREADED" ] && [ -n "$pid" ] &&
+	if [ "$LAYOUT" = split ]; then
+		# Attaching XDP can re-create the NAPI instance: pin it anew.
+		pid=$(napi_thread)
+		[ -n "$pid" ] || die "$kind: no NAPI kthread for $RXDEV"
 		taskset -pc "$RXCPU" "$pid" >/dev/null
+	fi
 	flood $((SECS + 2)) >"$WORK/gen.$kind" 2>&1 &
 	GEN_PID=$!
 	sleep 1
 	a=$(snap "$kind")
 	sleep "$SECS"
 	b=$(snap "$kind")
-	wait "$GEN_PID" || die "$kind: the generator failed: $(cat "$WORK/gen.$kind")"
+	wait "$GEN_PID" ||
+		die "$kind: the generator failed: $(cat "$WORK/gen.$kind")"
 	GEN_PID=
 	case "$a $b" in
 	*x*) die "$kind: a counter could not be read ($a / $b)" ;;
@@ -197,6 +213,17 @@ measure() {
 	RES[$kind]="$a $b"
 	GEN[$kind]=$(sed -n 's/.*packets=\([0-9]*\) seconds=\([0-9.]*\).*/\1 \2/p' \
 		"$WORK/gen.$kind")
+}
+
+# probe: a short flood, dropped by the stack (no listener), must show up
+# in the rx NAPI's count.
+probe() {
+	local before after
+
+	before=$(veth_stat rx_queue_0_xdp_packets)
+	flood 0.3 >"$WORK/probe" 2>&1 || return 1
+	after=$(veth_stat rx_queue_0_xdp_packets)
+	[ "$((after - before))" -gt 1000 ]
 }
 
 # --- setup ----------------------------------------------------------------
@@ -207,6 +234,10 @@ case $SECS in
 esac
 [ "$SECS" -ge 1 ] && [ "$SECS" -le 20 ] ||
 	die "BENCH_SECONDS=$SECS: from 1 to 20, to stay well under 2 minutes"
+case $LAYOUT in
+shared|split) ;;
+*) die "BENCH_LAYOUT=$LAYOUT: shared or split" ;;
+esac
 case $ENGINE in
 ''|xdp|packet) ;;
 *) die "BENCH_ENGINE=$ENGINE: xdp or packet" ;;
@@ -220,7 +251,8 @@ command -v jq >/dev/null || command -v python3 >/dev/null ||
 	die "needs jq or python3 to read JSON"
 if [ "$(nproc)" -lt 2 ]; then
 	TXCPU=0
-	NOTES+=("one CPU only: sender and receiver share it")
+	[ "$LAYOUT" = split ] && NOTES+=("one CPU only: shared layout used")
+	LAYOUT=shared
 fi
 [ -e "$TUNCTL_PIN_ROOT" ] && die "$TUNCTL_PIN_ROOT exists already"
 [ -e "$TUNCTL_RUN_DIR" ] && die "$TUNCTL_RUN_DIR exists already"
@@ -267,41 +299,28 @@ ip -n "$TX" addr add "$TXADDR/24" dev "$TXDEV"
 ip -n "$RX" addr add "$RXADDR/24" dev "$RXDEV"
 ip -n "$TX" link set "$TXDEV" up
 ip -n "$RX" link set "$RXDEV" up || die "cannot bring the veth pair up"
-# Static neighbours: no ARP in the flood, none needed at all.
-ip -n "$TX" neigh replace "$RXADDR" lladdr "$RXMAC" dev "$TXDEV"
 
 # GRO gives the rx veth a NAPI instance and ring even with no XDP program:
 # ndo_xdp_xmit needs it, and all three receivers then see the same path.
 rx_nsenter ethtool -K "$RXDEV" gro on >/dev/null ||
 	die "cannot switch GRO on for $RXDEV"
 # veth hands an skb to the peer's NAPI only if GRO could merge it, which it
-# deems impossible while the sender has TSO on: AF_PACKET's skbs would then
-# take the backlog path, where no XDP runs.
+# deems impossible while the sender has TSO on: AF_PACKET's skbs would take
+# the backlog path instead, where no native XDP runs.
 nsenter --net=/run/netns/"$TX" ethtool -K "$TXDEV" tso off >/dev/null ||
 	die "cannot switch TSO off for $TXDEV"
-# Threaded NAPI, so that receiving has its own core. `ip netns exec` here on
-# purpose: its private /sys shows the rx namespace's devices.
-if ip netns exec "$RX" sh -c "echo 1 > /sys/class/net/$RXDEV/threaded" \
-	2>/dev/null && [ -n "$(napi_thread)" ]; then
-	THREADED=1
-else
-	NOTES+=("no threaded NAPI: the rx NAPI ran in softirq on the sender's CPU, rx CPU unknown")
+if [ "$LAYOUT" = split ]; then
+	# `ip netns exec` on purpose here: its private /sys shows the rx
+	# namespace's devices.
+	ip netns exec "$RX" sh -c "echo 1 > /sys/class/net/$RXDEV/threaded" &&
+		[ -n "$(napi_thread)" ] ||
+		die "no threaded NAPI for $RXDEV: use BENCH_LAYOUT=shared"
 fi
 
-# Can the engine deliver? A short flood that the stack drops (no listener)
-# must show up in the rx NAPI's count.
-probe() {
-	local before after
-
-	before=$(veth_stat rx_queue_0_xdp_packets)
-	flood 0.3 >"$WORK/probe" 2>&1 || return 1
-	after=$(veth_stat rx_queue_0_xdp_packets)
-	[ "$((after - before))" -gt 1000 ]
-}
 if [ -z "$ENGINE" ]; then
 	ENGINE=xdp
 	if ! probe; then
-		NOTES+=("XDP live-frames engine delivered nothing ($(head -1 "$WORK/probe")); used AF_PACKET")
+		NOTES+=("the XDP live-frames engine delivered nothing ($(head -1 "$WORK/probe")): AF_PACKET used")
 		ENGINE=packet
 	fi
 fi
@@ -329,60 +348,69 @@ rx_nsenter nft delete table netdev tbench
 
 # --- report ----------------------------------------------------------------
 
-for k in tunctl bare nft; do
+for k in bare tunctl nft; do
 	echo "$k ${RES[$k]} ${GEN[$k]:-0 0}"
-done | awk -v secs="$SECS" -v engine="$ENGINE" -v cpu="$TXCPU" \
-	-v threaded="$THREADED" '
+done | awk -v secs="$SECS" -v engine="$ENGINE" -v layout="$LAYOUT" \
+	-v txcpu="$TXCPU" -v rxcpu="$RXCPU" '
 function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
 {
-	k = $1
-	dt[k] = $7 - $2
-	cnt[k] = $8 - $3; seen[k] = $9 - $4; refused[k] = $10 - $5
-	mpps[k] = cnt[k] / dt[k] / 1e6
-	if (threaded && $11 > $6) {
-		busy[k] = sprintf("%d%%", ($11 - $6) / dt[k] / 1e7)
-		nspp[k] = cnt[k] > 0 ? sprintf("%d", ($11 - $6) / cnt[k]) : "-"
-		low[k] = ($11 - $6) / dt[k] / 1e9 < 0.9
-	} else {
-		busy[k] = "-"; nspp[k] = "-"
-	}
-	offered[k] = (seen[k] + refused[k]) / dt[k] / 1e6
-	refusedr[k] = refused[k] / dt[k] / 1e6
+	# fields: kind, then t cnt seen refused run before and after, then
+	# the generator's packets and seconds
+	k = $1; order[++n] = k
+	dt = $7 - $2
+	cnt[k] = $8 - $3; seen[k] = $9 - $4; refused[k] = ($10 - $5) / dt / 1e6
+	mpps[k] = cnt[k] / dt / 1e6
+	offered[k] = (seen[k] + ($10 - $5)) / dt / 1e6
 	sent[k] = $13 > 0 ? $12 / $13 / 1e6 : 0
-	order[++n] = k
+	if (layout == "split") {
+		busy[k] = ($11 - $6) / dt / 1e9
+		nspp[k] = cnt[k] > 0 ? ($11 - $6) / cnt[k] : 0
+		cpu[k] = sprintf("%d%%", busy[k] * 100 + 0.5)
+	} else {
+		nspp[k] = cnt[k] > 0 ? dt * 1e9 / cnt[k] : 0
+		cpu[k] = "-"
+	}
 }
 END {
 	name["bare"] = "bare XDP_DROP"
 	name["tunctl"] = "tunctl ingress"
 	name["nft"] = "nftables ingress"
-	printf "64-byte UDP flood (60-byte frames + FCS), %d s per receiver\n", secs
-	printf "%-18s %6s   %-16s   %-9s   %-6s   %s\n", "receiver", "Mpps",
-	       "vs bare XDP_DROP", "vs nftables", "rx CPU", "ns/pkt"
-	split("bare tunctl nft", rows, " ")
-	for (i = 1; i <= 3; i++) {
-		k = rows[i]
-		printf "%-18s %6.2f   %-16s   %-9s   %-6s   %s\n", name[k],
+	printf "64-byte UDP flood (60-byte frames + FCS), %d s per receiver, " \
+	       "%s layout\n", secs, layout
+	printf "%-17s %5s   %-16s   %-11s   %6s   %s\n", "receiver", "Mpps",
+	       "vs bare XDP_DROP", "vs nftables", "ns/pkt", "rx CPU"
+	for (i = 1; i <= n; i++) {
+		k = order[i]
+		printf "%-17s %5.2f   %-16s   %-11s   %6d   %s\n", name[k],
 		       mpps[k], ratio(mpps[k], mpps["bare"]),
-		       ratio(mpps[k], mpps["nft"]), busy[k], nspp[k]
+		       ratio(mpps[k], mpps["nft"]), nspp[k], cpu[k]
 	}
-	how = engine == "xdp" ? "XDP live-frames" : "AF_PACKET"
-	printf "sender: udpflood, %s engine, CPU %d: %.2f / %.2f / %.2f Mpps sent " \
-	       "during the bare / tunctl / nft runs;\n", how, cpu, sent["bare"],
-	       sent["tunctl"], sent["nft"]
-	printf "        at the rx veth %.2f / %.2f / %.2f Mpps, of which the full " \
-	       "ring refused %.2f / %.2f / %.2f\n", offered["bare"],
-	       offered["tunctl"], offered["nft"],
-	       refusedr["bare"], refusedr["tunctl"], refusedr["nft"]
-	for (i = 1; i <= 3; i++) {
-		k = rows[i]
-		if (seen[k] > 0 && (cnt[k] - seen[k] > seen[k] / 100 ||
-				    seen[k] - cnt[k] > seen[k] / 100))
-			printf "check: %s counted %d drops but its NAPI took %d " \
-			       "frames off the ring\n", name[k], cnt[k], seen[k]
-		if (low[k])
-			printf "note: %s kept its core busy only %s of the time: " \
-			       "it waited for frames, so its Mpps is the " \
-			       "sender'"'"'s limit; compare ns/pkt\n", name[k], busy[k]
+	how = engine == "xdp" ? "XDP live frames" : "AF_PACKET sendmmsg"
+	printf "sender: udpflood (%s) on CPU %d: %.2f / %.2f / %.2f Mpps " \
+	       "sent in the bare / tunctl / nft runs\n", how, txcpu,
+	       sent["bare"], sent["tunctl"], sent["nft"]
+	printf "rx veth: %.2f / %.2f / %.2f Mpps arrived, %.2f / %.2f / %.2f " \
+	       "Mpps of them refused by its full ring\n", offered["bare"],
+	       offered["tunctl"], offered["nft"], refused["bare"],
+	       refused["tunctl"], refused["nft"]
+	if (layout == "split")
+		print "ns/pkt: CPU " rxcpu " time of the rx NAPI kthread per drop"
+	else
+		print "ns/pkt: CPU " txcpu " time per drop, sending included " \
+		      "(its difference to bare XDP_DROP is the receiver'"'"'s own)"
+	for (i = 1; i <= n; i++) {
+		k = order[i]
+		d = cnt[k] - seen[k]
+		if (seen[k] > 0 && (d > seen[k] / 100 || -d > seen[k] / 100))
+			printf "check: %s counted %d drops, but its NAPI took " \
+			       "%d frames off the ring\n", name[k], cnt[k], seen[k]
+		if (layout == "split" && busy[k] < 0.9)
+			printf "note: %s was busy %s of the time while %.2f " \
+			       "Mpps were refused: its Mpps is not its limit\n",
+			       name[k], cpu[k], refused[k]
+		if (layout == "shared" && refused[k] > mpps[k] / 100)
+			printf "note: %s: the ring overflowed in the shared " \
+			       "layout\n", name[k]
 	}
 }'
 for n in "${NOTES[@]}"; do

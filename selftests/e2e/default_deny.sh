@@ -172,10 +172,16 @@ check_not "daemon gone (its pid file removed)" test -e "$TUNCTL_RUN_DIR/a0.pid"
 
 # --- config: local switches ---------------------------------------------
 echo '{ "local": { "arp": false, "ndp": false } }' >"$WORK/noarp.json"
-check "attach with arp and ndp off" tunctl_in "$DUT" attach a0 --config "$WORK/noarp.json"
+check "attach" tunctl_in "$DUT" attach a0
+check "ARP resolves with the defaults" neigh_resolves $A4
+check "attach again with arp and ndp off applies the config" \
+	tunctl_in "$DUT" attach a0 --config "$WORK/noarp.json"
 check_not "ARP does not resolve when switched off" neigh_resolves $A4
 check_not "ND does not resolve when switched off" neigh_resolves $A6
 check "arp-disabled drops counted" test "$(counter ingress drop arp-disabled)" -gt 0
+check "detach" tunctl_in "$DUT" detach a0
+check "attach with arp off from the start" tunctl_in "$DUT" attach a0 --config "$WORK/noarp.json"
+check_not "ARP does not resolve" neigh_resolves $A4
 check "detach" tunctl_in "$DUT" detach a0
 
 # --- rollback -----------------------------------------------------------
@@ -250,5 +256,20 @@ expect 2 "bad.json:1:14: local.arp: expected true or false" \
 check_eq "bad config changed nothing" "$ID1" "$(xdp_prog_id)"
 check "ARP still on after the rejected config" neigh_resolves $A4
 check "detach" tunctl_in "$DUT" detach a0
+
+# --- the device goes away under the datapath ------------------------------
+check "attach" tunctl_in "$DUT" attach a0
+nsx "$DUT" ip link del a0
+check "status shows the datapath stale" sh -c \
+	"$TUNCTL status a0 -j | grep -q '\"attached\":false'"
+ip link add a0 netns "$DUT" type veth peer name b0 netns "$PEER"
+nsx "$DUT" ip link set a0 up
+check "attach to the re-created device clears the stale pins" \
+	tunctl_in "$DUT" attach a0
+check "re-created device: attached" sh -c \
+	"$TUNCTL status a0 -j | grep -q '\"attached\":true'"
+nsx "$DUT" ip link del a0
+check "detach after the device is gone removes the pins" tunctl_in "$DUT" detach a0
+check_not "pin directory gone" test -e "$TUNCTL_PIN_ROOT/a0"
 
 summary
