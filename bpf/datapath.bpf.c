@@ -23,10 +23,12 @@
 #define TC_LINEAR_HDRS 256
 
 static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
-				    __u32 ifindex, __u32 len)
+				    __u32 ifindex, __u32 len, int vlan_offloaded)
 {
 	struct pkt_meta m = {};
-	struct cursor c = { .pos = data, .end = data_end };
+	struct cursor c = {
+		.pos = data, .end = data_end, .start = data, .len = len,
+	};
 	struct tunctl_config *cfg;
 	__u32 zero = 0, reason;
 
@@ -40,7 +42,8 @@ static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
 		reason = TUNCTL_R_PASS_ROLLBACK;
 		goto out;
 	}
-	reason = classify(&c, dir, cfg, &m);
+	/* A tag kept out of the frame (skb metadata) is still a tag. */
+	reason = vlan_offloaded ? TUNCTL_R_DROP_VLAN : classify(&c, dir, cfg, &m);
 	if (tunctl_reason_is_drop(reason))
 		emit_event(cfg, ifindex, dir, reason, len, &m);
 out:
@@ -55,8 +58,9 @@ int tunctl_ingress(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	__u32 reason;
 
+	/* No xdp.frags: the frame is all in [data, data_end). */
 	reason = decide(data, data_end, TUNCTL_DIR_INGRESS,
-			ctx->ingress_ifindex, data_end - data);
+			ctx->ingress_ifindex, data_end - data, 0);
 	return tunctl_reason_is_drop(reason) ? XDP_DROP : XDP_PASS;
 }
 
@@ -66,12 +70,17 @@ int tunctl_egress(struct __sk_buff *skb)
 	__u32 want = skb->len < TC_LINEAR_HDRS ? skb->len : TC_LINEAR_HDRS;
 	__u32 reason;
 
-	/* Headers split into fragments would read as truncated: pull them. */
+	/*
+	 * Headers split into fragments would read as truncated: pull them.
+	 * Lengths are judged against skb->len, so a GSO packet or a paged
+	 * one longer than this still classifies by its headers.
+	 */
 	if (skb->data_end - skb->data < want)
 		bpf_skb_pull_data(skb, want);
 
 	reason = decide((void *)(long)skb->data, (void *)(long)skb->data_end,
-			TUNCTL_DIR_EGRESS, skb->ifindex, skb->len);
+			TUNCTL_DIR_EGRESS, skb->ifindex, skb->len,
+			skb->vlan_present);
 	/* UNSPEC, not OK: let any later tc program have its say too. */
 	return tunctl_reason_is_drop(reason) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }

@@ -15,6 +15,7 @@
 #include "util.h"
 
 #define MAX_ROLLBACK_SECS (7 * 24 * 3600)
+#define LOCK_WAIT_MS 10000
 
 /* Checks every command that changes a device makes before touching it. */
 static int preflight(const char *cmd, const char *dev)
@@ -29,6 +30,25 @@ static int preflight(const char *cmd, const char *dev)
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
+}
+
+static int lock_dev(const char *cmd, const char *dev)
+{
+	int ret = dev_lock(dev, LOCK_WAIT_MS);
+
+	if (ret)
+		err("%s %s: %s", cmd, dev, ret == -EBUSY ?
+		    "another tunctl command is changing this device" :
+		    strerror(-ret));
+	return ret;
+}
+
+static bool rollback_expired(const char *dev)
+{
+	struct tunctl_config cfg;
+
+	return !dp_config_read(dev, &cfg) && cfg.rollback_deadline_ns &&
+	       mono_ns() >= cfg.rollback_deadline_ns;
 }
 
 /*
@@ -67,8 +87,10 @@ static int attach_again(const char *dev, const struct tunctl_conf *conf,
 	}
 	notice("%s: already attached%s", dev,
 	       conf ? "; config applied" : "");
-	if (foreground)
+	if (foreground) {
+		dev_unlock();
 		return daemon_run(dev) ? EXIT_RUNTIME : EXIT_OK;
+	}
 	if (!pid && daemon_spawn(dev))
 		return EXIT_RUNTIME;
 	return EXIT_OK;
@@ -92,7 +114,7 @@ int cmd_attach(int argc, char **argv)
 	bool foreground = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:j", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
@@ -120,8 +142,7 @@ int cmd_attach(int argc, char **argv)
 		case 'j':
 			break;
 		default:
-			return usage_error("attach", "unknown option %s",
-					   argv[optind - 1]);
+			return opt_error("attach", c, argv);
 		}
 	}
 	if (argc - optind != 1)
@@ -140,21 +161,33 @@ int cmd_attach(int argc, char **argv)
 			conf_diag_free(&diag);
 			err("attach %s: config %s rejected; nothing changed",
 			    o.dev, config_path);
-			return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+			return EXIT_USAGE;
 		}
 	}
 	if (!if_nametoindex(o.dev)) {
 		err("attach %s: no such device", o.dev);
 		return EXIT_RUNTIME;
 	}
-	if (bpffs_ensure())
+	if (bpffs_ensure() || lock_dev("attach", o.dev))
 		return EXIT_RUNTIME;
 
-	if (dev_attached(o.dev) && dp_link_alive(o.dev))
-		return attach_again(o.dev, config_path ? &conf : NULL,
-				    rollback, foreground);
 	if (dev_attached(o.dev)) {
-		/* Leftovers of a device that went away: clear them first. */
+		int linked = dp_link_ifindex(o.dev);
+
+		if (linked && linked != (int)if_nametoindex(o.dev)) {
+			err("attach %s: %s/%s holds the datapath of another device (ifindex %d, renamed?); detach %s first",
+			    o.dev, g.pin_root, o.dev, linked, o.dev);
+			return EXIT_RUNTIME;
+		}
+		if (linked && !rollback_expired(o.dev))
+			return attach_again(o.dev, config_path ? &conf : NULL,
+					    rollback, foreground);
+		/*
+		 * Leftovers: a device that went away, or an attach whose
+		 * rollback expired while no daemon was there to detach it.
+		 * Cleared, then attached afresh.
+		 */
+		notice("%s: clearing stale datapath state", o.dev);
 		daemon_stop(o.dev);
 		dp_detach(o.dev);
 	}
@@ -168,8 +201,14 @@ int cmd_attach(int argc, char **argv)
 	if (rollback)
 		notice("%s: detaches by itself in %lus unless 'tunctl confirm %s' runs",
 		       o.dev, rollback, o.dev);
-	if (foreground)
-		return daemon_run(o.dev) ? EXIT_RUNTIME : EXIT_OK;
+	if (foreground) {
+		dev_unlock();
+		if (!daemon_run(o.dev))
+			return EXIT_OK;
+		dp_detach(o.dev);
+		err("attach %s: daemon failed; nothing changed", o.dev);
+		return EXIT_RUNTIME;
+	}
 	if (daemon_spawn(o.dev)) {
 		dp_detach(o.dev);
 		err("attach %s: daemon failed to start; nothing changed", o.dev);
@@ -185,10 +224,9 @@ static int one_dev_arg(const char *cmd, int argc, char **argv,
 	static const struct option opts[] = { {} };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1)
 		if (c != 'j')
-			return usage_error(cmd, "unknown option %s",
-					   argv[optind - 1]);
+			return opt_error(cmd, c, argv);
 	if (argc - optind != 1)
 		return usage_error(cmd, "expects one device");
 	*dev = argv[optind];
@@ -207,6 +245,8 @@ int cmd_detach(int argc, char **argv)
 		err("detach %s: not attached", dev);
 		return EXIT_RUNTIME;
 	}
+	if (lock_dev("detach", dev))
+		return EXIT_RUNTIME;
 	daemon_stop(dev);
 	ret = dp_detach(dev);
 	if (ret) {
@@ -225,6 +265,9 @@ int cmd_confirm(int argc, char **argv)
 	ret = one_dev_arg("confirm", argc, argv, &dev);
 	if (ret)
 		return ret;
+	/* Under the lock the daemon's rollback takes: one of us wins. */
+	if (dev_attached(dev) && lock_dev("confirm", dev))
+		return EXIT_RUNTIME;
 	if (!dev_attached(dev) || dp_config_read(dev, &cfg)) {
 		err("confirm %s: not attached", dev);
 		return EXIT_RUNTIME;

@@ -20,7 +20,7 @@
 #include "pins.h"
 #include "util.h"
 
-#define MAX_DEVS 64
+#define MAX_DEVS MAX_ATTACHED
 
 struct mon {
 	struct ring_buffer *rb;
@@ -182,7 +182,7 @@ int cmd_monitor(int argc, char **argv)
 	struct timespec rt, mt;
 	int c, i, nfds = 0, ret = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "jc:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jc:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			g.json = true;
@@ -193,8 +193,7 @@ int cmd_monitor(int argc, char **argv)
 						   optarg);
 			break;
 		default:
-			return usage_error("monitor", "unknown option %s",
-					   argv[optind - 1]);
+			return opt_error("monitor", c, argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -233,9 +232,7 @@ int cmd_monitor(int argc, char **argv)
 		nfds = i + 1;
 		if (!m.rb)
 			m.rb = ring_buffer__new(fd, on_event, &ctx[i], NULL);
-		else if (ring_buffer__add(m.rb, fd, on_event, &ctx[i]))
-			m.rb = NULL;
-		if (!m.rb) {
+		if (!m.rb || (i && ring_buffer__add(m.rb, fd, on_event, &ctx[i]))) {
 			err("monitor %s: ring buffer: %s", m.devs[i],
 			    strerror(errno));
 			ret = EXIT_RUNTIME;

@@ -47,7 +47,7 @@ static json_t *device_json(const char *dev)
 
 	if (dp_state_read(dev, &st) || dp_config_read(dev, &cfg) ||
 	    dp_counters_read(dev, ctr))
-		return json_pack("{sss{}}", "device", dev, "error",
+		return json_pack("{ssss}", "device", dev, "error",
 				 "pinned maps unreadable");
 	pid = daemon_pid(dev);
 	counters = json_pack("{soso}", "ingress",
@@ -154,10 +154,9 @@ int cmd_status(int argc, char **argv)
 	json_t *devs;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1) {
 		if (c != 'j')
-			return usage_error("status", "unknown option %s",
-					   argv[optind - 1]);
+			return opt_error("status", c, argv);
 		g.json = true;
 	}
 	if (argc - optind > 1)

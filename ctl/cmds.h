@@ -23,4 +23,7 @@ void cmd_usage(const char *name);
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* After getopt_long (optstring starting with ':') returned c = '?' or ':'. */
+int opt_error(const char *cmd, int c, char **argv);
+
 #endif /* TUNCTL_CMDS_H */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,69 +27,73 @@
 
 #define STOP_WAIT_MS 3000
 
-static bool pid_is_tunctl(pid_t pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-
-	if (pid <= 0 || kill(pid, 0))
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return !strncmp(comm, "tunctl", 6);
-}
+/*
+ * The daemon holds an exclusive flock on its pid file for its whole life:
+ * a pid file nobody holds is stale, whatever its pid now belongs to.
+ */
+static int pidfile_fd = -1;
 
 pid_t daemon_pid(const char *dev)
 {
-	char path[4096];
-	int pid = 0;
-	FILE *f;
+	char path[4096], buf[32] = "";
+	pid_t pid = 0;
+	ssize_t n;
+	int fd;
 
 	if (run_path(dev, "pid", path, sizeof(path)))
 		return 0;
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
-	if (fscanf(f, "%d", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	return pid_is_tunctl(pid) ? pid : 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n > 0)
+			pid = atoi(buf);
+	}
+	close(fd);	/* also drops a shared lock we may have got */
+	return pid > 0 ? pid : 0;
 }
 
 static int write_pidfile(const char *dev)
 {
 	char path[4096], tmp[4200];
-	FILE *f;
-	int ret;
+	int fd, ret, len;
+	char buf[32];
 
+	if (pidfile_fd >= 0)
+		return 0;
 	ret = mkdir_p(g.run_dir, 0700);
 	if (!ret)
 		ret = run_path(dev, "pid", path, sizeof(path));
 	if (ret)
 		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return -errno;
-	fprintf(f, "%d\n", (int)getpid());
-	if (fclose(f))
-		return -errno;
-	return rename(tmp, path) ? -errno : 0;
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (flock(fd, LOCK_EX | LOCK_NB) || write(fd, buf, len) != len ||
+	    rename(tmp, path)) {
+		ret = -errno;
+		unlink(tmp);
+		close(fd);
+		return ret;
+	}
+	pidfile_fd = fd;
+	return 0;
 }
 
 static void remove_pidfile(const char *dev)
 {
 	char path[4096];
 
-	/* Only our own: a newer daemon may have taken the name over. */
-	if (!run_path(dev, "pid", path, sizeof(path)) &&
-	    daemon_pid(dev) == getpid())
+	/* Only while we hold it: a newer daemon may have taken the name. */
+	if (pidfile_fd >= 0 && daemon_pid(dev) == getpid() &&
+	    !run_path(dev, "pid", path, sizeof(path)))
 		unlink(path);
+	if (pidfile_fd >= 0)
+		close(pidfile_fd);
+	pidfile_fd = -1;
 }
 
 static void logmsg(const char *dev, const char *fmt, ...)
@@ -123,6 +128,45 @@ static int rollback_wait_ms(const struct tunctl_config *cfg)
 	return (int)((cfg->rollback_deadline_ns - now) / 1000000) + 1;
 }
 
+static void block_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGHUP);
+	sigaddset(mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, mask, NULL);
+}
+
+/*
+ * Detach if the deadline has passed. Under the device lock, re-reading the
+ * deadline there: a confirm that got the lock first wins. Returns 1 when
+ * the daemon should exit, 0 to go on (also when the lock is busy: retried
+ * on the next round, so a SIGTERM is never stuck behind the lock).
+ */
+static int rollback(const char *dev)
+{
+	struct tunctl_config cfg;
+	int ret;
+
+	if (dev_lock(dev, 0))
+		return 0;
+	if (dp_config_read(dev, &cfg)) {
+		dev_unlock();
+		return 1;
+	}
+	if (rollback_wait_ms(&cfg) != 0) {
+		dev_unlock();
+		return 0;
+	}
+	logmsg(dev, "rollback: attach not confirmed in time; detaching");
+	ret = dp_detach(dev);
+	if (ret)
+		logmsg(dev, "rollback: detach: %s", strerror(-ret));
+	dev_unlock();
+	return 1;
+}
+
 int daemon_run(const char *dev)
 {
 	struct signalfd_siginfo si;
@@ -130,12 +174,7 @@ int daemon_run(const char *dev)
 	sigset_t mask;
 	int sfd, ret;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	block_signals(&mask);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
 		ret = -errno;
@@ -155,19 +194,16 @@ int daemon_run(const char *dev)
 		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
 		int wait_ms;
 
-		/* Re-read every round: confirm and reload write the map. */
+		/* Re-read every round: confirm and attach write the map. */
 		if (dp_config_read(dev, &cfg)) {
 			logmsg(dev, "datapath gone (detached elsewhere); exiting");
 			break;
 		}
 		wait_ms = rollback_wait_ms(&cfg);
 		if (wait_ms == 0) {
-			logmsg(dev, "rollback: attach not confirmed in time; detaching");
-			ret = dp_detach(dev);
-			if (ret)
-				logmsg(dev, "rollback: detach: %s",
-				       strerror(-ret));
-			break;
+			if (rollback(dev))
+				break;
+			wait_ms = 100;
 		}
 		/* Poll in slices so a changed deadline is noticed soon. */
 		if (wait_ms > 1000 || wait_ms < 0)
@@ -229,8 +265,14 @@ int daemon_spawn(const char *dev)
 		return ret;
 	}
 	if (pid == 0) {
+		sigset_t mask;
+
 		/* Double fork: the daemon is nobody's child but init's. */
 		close(pipefd[0]);
+		/* The caller's device lock is not the daemon's to keep. */
+		dev_unlock();
+		/* Blocked before anyone can find us: no default-action deaths. */
+		block_signals(&mask);
 		if (setsid() < 0 || fork() != 0)
 			_exit(0);
 		if (redirect_stdio(dev))
@@ -255,21 +297,28 @@ int daemon_spawn(const char *dev)
 	return ret;
 }
 
+/* Wait until dev's daemon has let go of its pid file; 0 when it has. */
+static int wait_gone(const char *dev, int ms)
+{
+	for (; ms > 0; ms -= 20) {
+		if (!daemon_pid(dev))
+			return 0;
+		usleep(20000);
+	}
+	return -ETIMEDOUT;
+}
+
 int daemon_stop(const char *dev)
 {
 	pid_t pid = daemon_pid(dev);
-	int waited;
 
 	if (!pid)
 		return 0;
 	kill(pid, SIGTERM);
-	for (waited = 0; waited < STOP_WAIT_MS; waited += 20) {
-		if (!pid_is_tunctl(pid))
-			return 0;
-		usleep(20000);
-	}
+	if (!wait_gone(dev, STOP_WAIT_MS))
+		return 0;
 	kill(pid, SIGKILL);
-	return 0;
+	return wait_gone(dev, 1000);
 }
 
 void daemon_kick(const char *dev)

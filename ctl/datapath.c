@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <net/if_arp.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -30,6 +33,8 @@
  * enum bpf_attach_type) and kernels without it answer EINVAL.
  */
 #define TUNCTL_BPF_TCX_EGRESS 47
+/* bpf_mprog: with no relative program, BPF_F_BEFORE means "first". */
+#define TUNCTL_BPF_F_BEFORE (1U << 3)
 
 const char *dp_xdp_mode_name(uint32_t mode)
 {
@@ -118,18 +123,27 @@ int dp_counters_read(const char *dev, struct tunctl_counter *out)
 	return ret;
 }
 
-bool dp_link_alive(const char *dev)
+int dp_link_ifindex(const char *dev)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
 	int fd = pin_open(dev, PIN_LINK_INGRESS);
-	bool alive;
+	int ifindex = 0;
 
 	if (fd < 0)
-		return false;
-	alive = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.xdp.ifindex;
+		return 0;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		ifindex = info.xdp.ifindex;
 	close(fd);
-	return alive;
+	return ifindex;
+}
+
+bool dp_link_alive(const char *dev)
+{
+	int ifindex = dp_link_ifindex(dev);
+
+	/* Attached, and to the device that has this name now. */
+	return ifindex && ifindex == (int)if_nametoindex(dev);
 }
 
 /* Detach a pinned link (even if others hold it) and remove the pin. */
@@ -197,8 +211,20 @@ static int pin_link_fd(const char *dev, int link_fd, const char *name)
 	return bpf_obj_pin(link_fd, path) ? -errno : 0;
 }
 
+static int write_state(const char *dev, int state_fd,
+		       const struct tunctl_state *st)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(state_fd, &zero, st, BPF_ANY)) {
+		err("attach %s: write state: %s", dev, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int attach_egress(const char *dev, int ifindex, int prog_fd,
-			 struct tunctl_state *st)
+			 int state_fd, struct tunctl_state *st)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = BPF_TC_EGRESS);
@@ -206,8 +232,15 @@ static int attach_egress(const char *dev, int ifindex, int prog_fd,
 			    .handle = TC_HANDLE, .priority = TC_PRIORITY);
 	int fd, ret;
 
-	/* tcx (6.6+) gives a link we can pin, like XDP's. */
-	fd = bpf_link_create(prog_fd, ifindex, TUNCTL_BPF_TCX_EGRESS, NULL);
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts,
+			    .flags = TUNCTL_BPF_F_BEFORE);
+
+	/*
+	 * tcx (6.6+) gives a link we can pin, like XDP's. First in the chain:
+	 * a program before us that returned "pass" would let packets out
+	 * that we never saw.
+	 */
+	fd = bpf_link_create(prog_fd, ifindex, TUNCTL_BPF_TCX_EGRESS, &lopts);
 	if (fd >= 0) {
 		ret = pin_link_fd(dev, fd, PIN_LINK_EGRESS);
 		close(fd);
@@ -215,7 +248,7 @@ static int attach_egress(const char *dev, int ifindex, int prog_fd,
 			err("attach %s: pin egress link: %s", dev,
 			    strerror(-ret));
 		st->egress_hook = TUNCTL_EGRESS_TCX;
-		return ret;
+		return ret ? ret : write_state(dev, state_fd, st);
 	}
 	/* Older kernels: a clsact filter, which outlives us by itself. */
 	ret = bpf_tc_hook_create(&hook);
@@ -223,15 +256,17 @@ static int attach_egress(const char *dev, int ifindex, int prog_fd,
 		err("attach %s: create clsact qdisc: %s", dev, strerror(-ret));
 		return ret;
 	}
-	ret = bpf_tc_attach(&hook, &opts);
-	if (ret) {
-		err("attach %s: tc egress filter: %s", dev, strerror(-ret));
-		return ret;
-	}
+	/* Recorded first, so that a failure from here on is undone. */
 	st->egress_hook = TUNCTL_EGRESS_CLSACT;
 	st->tc_handle = TC_HANDLE;
 	st->tc_priority = TC_PRIORITY;
-	return 0;
+	ret = write_state(dev, state_fd, st);
+	if (ret)
+		return ret;
+	ret = bpf_tc_attach(&hook, &opts);
+	if (ret)
+		err("attach %s: tc egress filter: %s", dev, strerror(-ret));
+	return ret;
 }
 
 static int xdp_link(int prog_fd, int ifindex, __u32 flags)
@@ -273,11 +308,11 @@ static int attach_ingress(const char *dev, int ifindex, int prog_fd,
 	return ret;
 }
 
-/* Refuse (or, forced, remove) an XDP program that is not ours. */
-static int check_foreign_xdp(const char *dev, int ifindex, bool force)
+/* The id of an XDP program on the device that is not ours, or 0. */
+static int foreign_xdp(const char *dev, int ifindex, __u32 *prog_id,
+		       __u32 *mode_flags)
 {
 	DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	__u32 flags;
 	int ret;
 
 	ret = bpf_xdp_query(ifindex, 0, &q);
@@ -285,24 +320,52 @@ static int check_foreign_xdp(const char *dev, int ifindex, bool force)
 		err("attach %s: query XDP: %s", dev, strerror(-ret));
 		return ret;
 	}
-	if (q.attach_mode == XDP_ATTACHED_NONE)
-		return 0;
-	if (!force) {
-		err("attach %s: another XDP program (id %u) is attached; --force replaces it",
-		    dev, q.prog_id);
-		return -EBUSY;
-	}
-	flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE :
-		q.attach_mode == XDP_ATTACHED_HW ? XDP_FLAGS_HW_MODE :
-		XDP_FLAGS_DRV_MODE;
-	ret = bpf_xdp_detach(ifindex, flags, NULL);
+	*prog_id = q.attach_mode == XDP_ATTACHED_NONE ? 0 : q.prog_id;
+	*mode_flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE :
+		      q.attach_mode == XDP_ATTACHED_HW ? XDP_FLAGS_HW_MODE :
+		      XDP_FLAGS_DRV_MODE;
+	return 0;
+}
+
+/*
+ * Remove the foreign program at the last moment, once everything else
+ * has worked: a failure before that leaves the device as it was.
+ */
+static int remove_foreign_xdp(const char *dev, int ifindex, __u32 prog_id,
+			      __u32 mode_flags)
+{
+	int ret = bpf_xdp_detach(ifindex, mode_flags, NULL);
+
 	if (ret) {
 		err("attach %s: remove XDP program %u: %s (attached through a bpf_link?)",
-		    dev, q.prog_id, strerror(-ret));
+		    dev, prog_id, strerror(-ret));
 		return ret;
 	}
-	notice("%s: replaced XDP program %u", dev, q.prog_id);
+	notice("%s: replaced XDP program %u", dev, prog_id);
 	return 0;
+}
+
+/* Our classifier reads Ethernet; anything else would be misparsed. */
+static int check_ethernet(const char *dev)
+{
+	struct ifreq ifr = {};
+	int fd, ret = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		ret = -errno;
+	else if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		ret = -EPROTONOSUPPORT;
+	close(fd);
+	if (ret == -EPROTONOSUPPORT)
+		err("attach %s: not an Ethernet device (link type %u)", dev,
+		    ifr.ifr_hwaddr.sa_family);
+	else if (ret)
+		err("attach %s: %s", dev, strerror(-ret));
+	return ret;
 }
 
 static int silent_print(enum libbpf_print_level level, const char *fmt,
@@ -316,11 +379,11 @@ static int silent_print(enum libbpf_print_level level, const char *fmt,
 
 int dp_attach(const struct dp_attach_opts *o)
 {
+	__u32 zero = 0, foreign_id, foreign_mode;
 	struct tunctl_state st = {};
 	struct datapath_bpf *skel;
+	int ifindex, state_fd, ret;
 	char dir[4096];
-	int ifindex, ret;
-	__u32 zero = 0;
 
 	libbpf_set_print(silent_print);
 	ifindex = if_nametoindex(o->dev);
@@ -328,9 +391,17 @@ int dp_attach(const struct dp_attach_opts *o)
 		err("attach %s: no such device", o->dev);
 		return -ENODEV;
 	}
-	ret = check_foreign_xdp(o->dev, ifindex, o->force);
+	ret = check_ethernet(o->dev);
 	if (ret)
 		return ret;
+	ret = foreign_xdp(o->dev, ifindex, &foreign_id, &foreign_mode);
+	if (ret)
+		return ret;
+	if (foreign_id && !o->force) {
+		err("attach %s: another XDP program (id %u) is attached; --force replaces it",
+		    o->dev, foreign_id);
+		return -EBUSY;
+	}
 	ret = pin_dir(o->dev, dir, sizeof(dir));
 	if (!ret)
 		ret = mkdir_p(dir, 0700);
@@ -365,28 +436,30 @@ int dp_attach(const struct dp_attach_opts *o)
 	}
 	st.ifindex = ifindex;
 	st.attached_at = time(NULL);
+	state_fd = bpf_map__fd(skel->maps.dp_state);
 	ret = attach_egress(o->dev, ifindex,
-			    bpf_program__fd(skel->progs.tunctl_egress), &st);
+			    bpf_program__fd(skel->progs.tunctl_egress),
+			    state_fd, &st);
 	if (ret)
 		goto undo;
-	/* Recorded before ingress, so undo knows how egress was attached. */
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.dp_state), &zero, &st,
-				BPF_ANY)) {
-		ret = -errno;
-		err("attach %s: write state: %s", o->dev, strerror(-ret));
-		goto undo;
+	if (foreign_id) {
+		ret = remove_foreign_xdp(o->dev, ifindex, foreign_id,
+					 foreign_mode);
+		if (ret)
+			goto undo;
 	}
 	ret = attach_ingress(o->dev, ifindex,
 			     bpf_program__fd(skel->progs.tunctl_ingress),
 			     o->xdp_mode, &st);
-	if (ret)
-		goto undo;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.dp_state), &zero, &st,
-				BPF_ANY)) {
-		ret = -errno;
-		err("attach %s: write state: %s", o->dev, strerror(-ret));
+	if (ret) {
+		if (foreign_id)
+			err("attach %s: XDP program %u was removed and could not be replaced",
+			    o->dev, foreign_id);
 		goto undo;
 	}
+	ret = write_state(o->dev, state_fd, &st);
+	if (ret)
+		goto undo;
 	datapath_bpf__destroy(skel);
 	return 0;
 

@@ -35,7 +35,9 @@ int dp_config_write(const char *dev, const struct tunctl_config *cfg);
 int dp_state_read(const char *dev, struct tunctl_state *st);
 /* Per-CPU counters summed; out has TUNCTL_COUNTERS_MAX entries. */
 int dp_counters_read(const char *dev, struct tunctl_counter *out);
-/* Is the pinned ingress link still attached to a device? */
+/* ifindex the pinned ingress link is attached to; 0 if none (gone). */
+int dp_link_ifindex(const char *dev);
+/* Is the pinned ingress link attached to the device named dev? */
 bool dp_link_alive(const char *dev);
 
 const char *dp_xdp_mode_name(uint32_t mode);

@@ -61,6 +61,16 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int opt_error(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return usage_error(cmd, "option %s needs a value",
+				   argv[optind - 1]);
+	if (optopt)
+		return usage_error(cmd, "unknown option -%c", optopt);
+	return usage_error(cmd, "unknown option %s", argv[optind - 1]);
+}
+
 int cmd_check_config(int argc, char **argv)
 {
 	struct tunctl_conf conf;
@@ -73,7 +83,7 @@ int cmd_check_config(int argc, char **argv)
 	if (ret) {
 		conf_diag_print(&diag);
 		conf_diag_free(&diag);
-		return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return EXIT_USAGE;
 	}
 	printf("%s: ok\n", argv[1]);
 	return EXIT_OK;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -131,7 +133,7 @@ static int cmp_names(const void *a, const void *b)
 
 int for_each_attached(int (*fn)(const char *dev, void *arg), void *arg)
 {
-	char *names[256];
+	char *names[MAX_ATTACHED];
 	size_t n = 0, i;
 	struct dirent *de;
 	int ret = 0;
@@ -155,4 +157,37 @@ int for_each_attached(int (*fn)(const char *dev, void *arg), void *arg)
 		free(names[i]);
 	}
 	return ret;
+}
+
+static int lock_fd = -1;
+
+int dev_lock(const char *dev, int wait_ms)
+{
+	char path[4096];
+	int ret, waited;
+
+	ret = mkdir_p(g.run_dir, 0700);
+	if (!ret)
+		ret = run_path(dev, "lock", path, sizeof(path));
+	if (ret)
+		return ret;
+	lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock_fd < 0)
+		return -errno;
+	for (waited = 0; flock(lock_fd, LOCK_EX | LOCK_NB); waited += 20) {
+		if (errno != EWOULDBLOCK || waited >= wait_ms) {
+			ret = errno == EWOULDBLOCK ? -EBUSY : -errno;
+			dev_unlock();
+			return ret;
+		}
+		usleep(20000);
+	}
+	return 0;
+}
+
+void dev_unlock(void)
+{
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
 }

@@ -11,6 +11,7 @@
 
 #define PIN_LINK_INGRESS "link_ingress"
 #define PIN_LINK_EGRESS "link_egress"
+#define MAX_ATTACHED 64
 
 /* An interface name we can put in a path: 1..15 chars, no '/', not "..". */
 bool dev_name_valid(const char *dev);
@@ -26,6 +27,14 @@ int bpffs_ensure(void);
 bool dev_attached(const char *dev);
 /* bpf_obj_get() of PIN_ROOT/DEV/NAME; -errno on failure. */
 int pin_open(const char *dev, const char *name);
+/*
+ * Serialise the commands that change DEV (attach, detach, confirm, the
+ * daemon's rollback): an exclusive flock on RUN_DIR/DEV.lock, waited for
+ * up to wait_ms. Returns 0 or -errno; dev_unlock() releases it (and must
+ * run in a forked child, which would otherwise keep it held).
+ */
+int dev_lock(const char *dev, int wait_ms);
+void dev_unlock(void);
 /* Call fn for every attached device, in name order; stops on nonzero. */
 int for_each_attached(int (*fn)(const char *dev, void *arg), void *arg);
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 OUT=${OUT:-build}
 export TUNCTL_BPF_OBJ=$OUT/bpf/datapath.bpf.o
-passed=0 failed=0 broken=()
+passed=0 failed=0 skipped=0 broken=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -15,7 +15,7 @@ trap 'rm -f "$log"' EXIT
 run_check() {
 	echo "== $1"
 	"$2" 2>&1 | tee "$log"
-	local line n f e
+	local rc=${PIPESTATUS[0]} line n f e
 	line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
 	if [ -z "$line" ]; then
 		failed=$((failed + 1)); broken+=("$1 (no result)"); return
@@ -24,7 +24,8 @@ run_check() {
 	f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
 	e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
 	passed=$((passed + n - f - e)); failed=$((failed + f + e))
-	[ $((f + e)) -eq 0 ] || broken+=("$1")
+	# A crash after the summary line still fails the run.
+	[ $((f + e)) -eq 0 ] && [ "$rc" -eq 0 ] || broken+=("$1 (exit $rc)")
 }
 
 # An e2e script: its "NAME: N passed, N failed" line.
@@ -32,12 +33,13 @@ run_script() {
 	echo "== $1"
 	bash "$1" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]} line
-	line=$(grep -E ': [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	line=$(grep -E ': [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1)
 	if [ -z "$line" ]; then
 		failed=$((failed + 1)); broken+=("$1 (no result, exit $rc)"); return
 	fi
 	passed=$((passed + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
-	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")))
+	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed,.*/\1/' <<<"$line")))
+	skipped=$((skipped + $(sed -E 's/.* ([0-9]+) skipped$/\1/' <<<"$line")))
 	[ "$rc" -eq 0 ] || broken+=("$1")
 }
 
@@ -60,5 +62,5 @@ for t in selftests/e2e/*.sh; do
 done
 
 [ ${#broken[@]} -eq 0 ] || echo "failing: ${broken[*]}"
-echo "check: $passed passed, $failed failed"
+echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]

@@ -56,7 +56,12 @@ static __always_inline void emit_event(const struct tunctl_config *cfg,
 	rl = bpf_map_lookup_elem(&dp_monitor_rl, &zero);
 	if (!rl)
 		return;
-	now = bpf_ktime_get_ns();
+	/*
+	 * The coarse clock (same base, jiffy resolution) is plenty for a
+	 * one-second window and cheaper on a flood, where most packets end
+	 * at "suppress". Events themselves get the precise time.
+	 */
+	now = bpf_ktime_get_coarse_ns();
 	if (now - rl->window_start_ns >= NSEC_PER_SEC) {
 		rl->window_start_ns = now;
 		rl->emitted = 0;
@@ -68,7 +73,7 @@ static __always_inline void emit_event(const struct tunctl_config *cfg,
 		goto suppress;
 	rl->emitted++;
 
-	ev->ts_ns = now;
+	ev->ts_ns = bpf_ktime_get_ns();
 	ev->ifindex = ifindex;
 	ev->pkt_len = len;
 	ev->suppressed = rl->suppressed;

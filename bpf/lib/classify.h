@@ -133,7 +133,7 @@ static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 	tot = bpf_ntohs(ip->tot_len);
 	if (ihl < sizeof(*ip) || tot < ihl)
 		return TUNCTL_R_DROP_BAD_IP4;
-	if ((void *)ip + tot > c->end)
+	if (cursor_off(c, ip) + tot > c->len)
 		return TUNCTL_R_DROP_TRUNC_IP4;
 	/* Options: ihl is at most 60, so this pull is bounded. */
 	if (!cursor_pull(c, ihl - sizeof(*ip)))
@@ -212,6 +212,24 @@ static __always_inline __u32 ip6_skip_ext(struct cursor *c, __u8 *proto)
 	return 0;
 }
 
+/*
+ * DHCPv6 is link-local traffic (RFC 8415 13): servers and relays answer
+ * from a link-local address, clients send to ff02::1:2 or to a link-local
+ * unicast address. Anything else on these ports is no exception.
+ */
+static __always_inline int dhcp6_on_link(const struct pkt_ip6 *ip6, __u32 dir)
+{
+	const __u8 *peer = dir == TUNCTL_DIR_EGRESS ? ip6->daddr : ip6->saddr;
+
+	if (peer[0] == 0xfe && (peer[1] & 0xc0) == 0x80)
+		return 1;	/* fe80::/10 */
+	return dir == TUNCTL_DIR_EGRESS && peer[0] == 0xff && peer[1] == 0x02 &&
+	       peer[11] == 0 && peer[12] == 0 && peer[13] == 1 &&
+	       peer[14] == 0 && peer[15] == 2 && !peer[2] && !peer[3] &&
+	       !peer[4] && !peer[5] && !peer[6] && !peer[7] && !peer[8] &&
+	       !peer[9] && !peer[10];	/* ff02::1:2 */
+}
+
 static __always_inline __u32 classify_ip6(struct cursor *c, __u32 dir,
 					  const struct tunctl_config *cfg,
 					  struct pkt_meta *m)
@@ -233,7 +251,7 @@ static __always_inline __u32 classify_ip6(struct cursor *c, __u32 dir,
 	/* Jumbograms (payload length 0) have no place on our links. */
 	if (!ip6->payload_len)
 		return TUNCTL_R_DROP_BAD_IP6;
-	if ((void *)(ip6 + 1) + bpf_ntohs(ip6->payload_len) > c->end)
+	if (cursor_off(c, ip6 + 1) + bpf_ntohs(ip6->payload_len) > c->len)
 		return TUNCTL_R_DROP_TRUNC_IP6;
 
 	proto = ip6->nexthdr;
@@ -262,7 +280,8 @@ static __always_inline __u32 classify_ip6(struct cursor *c, __u32 dir,
 					TUNCTL_R_PASS_NDP,
 					TUNCTL_R_DROP_NDP_OFF);
 		}
-	} else if (proto == IPPROTO_UDP && is_dhcp_client(l4, dir, 546, 547)) {
+	} else if (proto == IPPROTO_UDP && is_dhcp_client(l4, dir, 546, 547) &&
+		   dhcp6_on_link(ip6, dir)) {
 		return allow_if(cfg, TUNCTL_CFG_ALLOW_DHCP, TUNCTL_R_PASS_DHCP6,
 				TUNCTL_R_DROP_DHCP_OFF);
 	}

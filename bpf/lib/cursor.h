@@ -3,10 +3,24 @@
 #ifndef TUNCTL_BPF_CURSOR_H
 #define TUNCTL_BPF_CURSOR_H
 
+/*
+ * pos/end bound what can be read (the linear part); start/len describe the
+ * whole frame, which on tc may be longer than its linear part (GSO, paged
+ * skbs). Length fields in headers are checked against len, reads against
+ * end, so a header in a fragment reads as truncated and is dropped.
+ */
 struct cursor {
 	void *pos;
 	void *end;
+	void *start;
+	__u32 len;
 };
+
+/* Offset of p from the start of the frame. */
+static __always_inline long cursor_off(const struct cursor *c, const void *p)
+{
+	return (long)(p - c->start);
+}
 
 /* Return the next len bytes and advance past them, or NULL if too short. */
 static __always_inline void *cursor_pull(struct cursor *c, __u32 len)
@@ -17,12 +31,6 @@ static __always_inline void *cursor_pull(struct cursor *c, __u32 len)
 		return NULL;
 	c->pos = p + len;
 	return p;
-}
-
-/* Bytes left in the frame from the cursor on. */
-static __always_inline long cursor_left(const struct cursor *c)
-{
-	return (long)(c->end - c->pos);
 }
 
 #endif /* TUNCTL_BPF_CURSOR_H */

@@ -72,6 +72,12 @@ struct pkt {
 #define IP6_RAW(vtc, plen, nexthdr, hlim) \
 	(vtc), 0, 0, 0, BE16(plen), (nexthdr), (hlim), IP6_A, IP6_B
 #define IP6(nexthdr, plen, hlim)	IP6_RAW(0x60, plen, nexthdr, hlim)
+/* IPv6 with given addresses, each an address macro below. */
+#define IP6_SD(nexthdr, plen, hlim, src, dst) \
+	0x60, 0, 0, 0, BE16(plen), (nexthdr), (hlim), src, dst
+#define IP6_DOC		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+#define IP6_DHCP_ALL	0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2
+#define IP6_DHCP_SITE	0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3
 
 /*
  * Extension headers, eight bytes each but AH: hop-by-hop and destination

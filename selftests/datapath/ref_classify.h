@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <linux/types.h>
 
 #include "maps.h"
@@ -30,6 +31,16 @@ static inline bool ref_dhcp(const __u8 *b, size_t off, unsigned int dir,
 
 	return dir == TUNCTL_DIR_EGRESS ? sp == client && dp == server
 					: sp == server && dp == client;
+}
+
+static inline bool ref_dhcp6_on_link(const __u8 *b, unsigned int dir)
+{
+	static const __u8 all_dhcp[16] = { 0xff, 0x02, [13] = 1, [15] = 2 };
+	const __u8 *peer = b + (dir == TUNCTL_DIR_EGRESS ? 38 : 22);
+
+	if (peer[0] == 0xfe && (peer[1] & 0xc0) == 0x80)
+		return true;
+	return dir == TUNCTL_DIR_EGRESS && !memcmp(peer, all_dhcp, 16);
 }
 
 static inline unsigned int ref_classify(const __u8 *b, size_t len,
@@ -132,7 +143,8 @@ static inline unsigned int ref_classify(const __u8 *b, size_t len,
 		return flags & TUNCTL_CFG_ALLOW_NDP ? TUNCTL_R_PASS_NDP
 						    : TUNCTL_R_DROP_NDP_OFF;
 	}
-	if (nh == 17 && ref_dhcp(b, off, dir, 546, 547))
+	if (nh == 17 && ref_dhcp(b, off, dir, 546, 547) &&
+	    ref_dhcp6_on_link(b, dir))
 		return flags & TUNCTL_CFG_ALLOW_DHCP ? TUNCTL_R_PASS_DHCP6
 						     : TUNCTL_R_DROP_DHCP_OFF;
 	return TUNCTL_R_DROP_NO_TUNNEL;

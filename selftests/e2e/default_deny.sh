@@ -81,13 +81,18 @@ all_traffic_flows() {
 	check "$1: tcp over ipv6 dut -> peer" tcp_delivers "$DUT" "$PEER" $B6 $((p + 5))
 }
 
-# Anything from the DUT but ND, seen at the peer, is a leak.
-LEAK_FILTER="(ip and src host $A4) or (ip6 and src host $A6 and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137))"
+# Anything from the DUT's MAC but ARP and ND, seen at the peer, is a leak:
+# whatever its addresses (link-local, unspecified, tagged or not).
+leak_filter() {
+	local mac
+	mac=$(nsx "$DUT" cat /sys/class/net/a0/address)
+	echo "ether src $mac and not arp and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137)"
+}
 
 # nothing_flows LABEL PORTBASE
 nothing_flows() {
 	local p=$2
-	capture_start "$PEER" b0 "$LEAK_FILTER" || fail "$1: capture"
+	capture_start "$PEER" b0 "$(leak_filter)" || fail "$1: capture"
 	check_not "$1: ping dut -> peer" ping4 "$DUT" $B4
 	check_not "$1: ping6 dut -> peer" ping6 "$DUT" $B6
 	check_not "$1: tcp dut -> peer (peer's listener gets nothing)" \
@@ -199,6 +204,32 @@ check_not "confirmed: still blocked after the deadline" ping4 "$PEER" $A4
 check "confirmed: still attached" test -e "$TUNCTL_PIN_ROOT/a0/link_ingress"
 check "detach" tunctl_in "$DUT" detach a0
 
+# --- rollback expired while no daemon was there ---------------------------
+check "attach --rollback 1" tunctl_in "$DUT" attach a0 --rollback 1
+kill -9 "$(cat "$TUNCTL_RUN_DIR/a0.pid")"
+sleep 1.5
+check "expired rollback: the datapath lets everything through" ping4 "$PEER" $A4
+check "attach again replaces the expired datapath" tunctl_in "$DUT" attach a0
+sleep 0.5
+check_not "and blocks again (no leftover rollback)" ping4 "$PEER" $A4
+check "detach" tunctl_in "$DUT" detach a0
+
+# --- VLAN: a tag kept in skb metadata is still a tag ----------------------
+if nsx "$DUT" ip link add link a0 name a0.100 type vlan id 100 2>/dev/null; then
+	nsx "$DUT" ip addr add 198.19.100.1/24 dev a0.100
+	nsx "$DUT" ip link set a0.100 up
+	check "attach" tunctl_in "$DUT" attach a0
+	capture_start "$PEER" b0 "vlan" || fail "vlan capture"
+	nsx "$DUT" ping -c 2 -W 1 198.19.100.2 >/dev/null 2>&1
+	check_eq "no tagged frame (not even ARP) leaves a0" 0 "$(capture_stop)"
+	check "vlan drops counted on egress" test "$(counter egress drop vlan)" -gt 0
+	check "detach" tunctl_in "$DUT" detach a0
+	nsx "$DUT" ip link del a0.100
+else
+	skip "tagged frames from a VLAN sub-interface are dropped" \
+		"this kernel has no 802.1Q support"
+fi
+
 # --- foreign XDP program -------------------------------------------------
 cat >"$WORK/pass.bpf.c" <<'C'
 #include <linux/bpf.h>
@@ -242,6 +273,14 @@ expect 2 "tunctl: attach: --rollback" "bad rollback value" \
 expect 1 "permission denied" "not root" \
 	nsenter --net=/run/netns/"$DUT" setpriv --reuid=65534 --regid=65534 \
 	--clear-groups --inh-caps=-all "$TUNCTL" attach a0
+nsx "$DUT" ip tuntap add mode tun name tun0
+expect 1 "tunctl: attach tun0: not an Ethernet device" "attach to an IP-only (tun) device" \
+	tunctl_in "$DUT" attach tun0
+check_not "tun device: nothing pinned" test -e "$TUNCTL_PIN_ROOT/tun0"
+expect 2 "tunctl: attach: option --config needs a value" "option without its value" \
+	tunctl_in "$DUT" attach a0 --config
+expect 2 "No such file or directory" "missing config file is a config error" \
+	tunctl_in "$DUT" attach a0 --config "$WORK/nonexistent.json"
 mkdir -p "$WORK/notbpf"
 expect 1 "not on a bpffs (mount one: mount -t bpf bpf DIR)" "pin root not on bpffs" \
 	tunctl_in "$DUT" --pin-root "$WORK/notbpf/tunctl" attach a0
@@ -261,13 +300,13 @@ check "detach" tunctl_in "$DUT" detach a0
 check "attach" tunctl_in "$DUT" attach a0
 nsx "$DUT" ip link del a0
 check "status shows the datapath stale" sh -c \
-	"$TUNCTL status a0 -j | grep -q '\"attached\":false'"
+	"nsenter --net=/run/netns/$DUT $TUNCTL status a0 -j | grep -q '\"attached\":false'"
 ip link add a0 netns "$DUT" type veth peer name b0 netns "$PEER"
 nsx "$DUT" ip link set a0 up
 check "attach to the re-created device clears the stale pins" \
 	tunctl_in "$DUT" attach a0
 check "re-created device: attached" sh -c \
-	"$TUNCTL status a0 -j | grep -q '\"attached\":true'"
+	"nsenter --net=/run/netns/$DUT $TUNCTL status a0 -j | grep -q '\"attached\":true'"
 nsx "$DUT" ip link del a0
 check "detach after the device is gone removes the pins" tunctl_in "$DUT" detach a0
 check_not "pin directory gone" test -e "$TUNCTL_PIN_ROOT/a0"
