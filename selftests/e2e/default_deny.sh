@@ -172,6 +172,10 @@ check "second attach restarted the daemon" sh -c \
 check "detach a0" tunctl_in "$DUT" detach a0
 all_traffic_flows "after detach" 7100
 check_eq "no XDP program left" 0 "$(xdp_prog_id)"
+check_not "bpftool net show: nothing of tunctl" sh -c \
+	"nsenter --net=/run/netns/$DUT bpftool net show | grep -q tunctl"
+check_not "bpftool link show: no tunctl links" sh -c \
+	"nsenter --net=/run/netns/$DUT bpftool link show | grep -q tunctl_"
 check_not "pin directory gone" test -e "$TUNCTL_PIN_ROOT/a0"
 check_not "daemon gone (its pid file removed)" test -e "$TUNCTL_RUN_DIR/a0.pid"
 
@@ -245,6 +249,35 @@ check_not "refused attach left no pins" test -e "$TUNCTL_PIN_ROOT/a0"
 check "attach --force replaces it" tunctl_in "$DUT" attach a0 --force
 check_not "forced: blocked" ping4 "$PEER" $A4
 check "detach" tunctl_in "$DUT" detach a0
+
+# --- XDP modes, and a failure half-way through attach --------------------
+# A bridge has no native XDP: auto mode falls back to generic with a
+# notice; forcing native fails after egress is already attached, and
+# that must be undone.
+nsx "$DUT" ip link add br0 type bridge
+nsx "$DUT" ip addr add 198.19.5.1/24 dev br0
+nsx "$DUT" ip link set br0 up
+# What leaves br0 is seen by a capture on br0 itself (taps run after tc
+# egress): a broadcast ping needs no ARP, so its echo requests show
+# whether an egress program is dropping them.
+br0_egress_icmp() {
+	capture_start "$DUT" br0 "icmp" || { echo capture-failed; return; }
+	nsx "$DUT" ping -b -c 2 -i 0.2 -W 1 198.19.5.255 >/dev/null 2>&1
+	capture_stop
+}
+check_eq "br0 sends before attach" 2 "$(br0_egress_icmp)"
+tunctl_in "$DUT" attach br0 >"$WORK/br.out" 2>&1
+check "auto mode falls back to generic XDP" grep -q "using generic mode" "$WORK/br.out"
+check "status says generic" sh -c \
+	"nsenter --net=/run/netns/$DUT $TUNCTL status br0 -j | grep -q '\"xdp_mode\":\"generic\"'"
+check_eq "attached: br0's egress drops it" 0 "$(br0_egress_icmp)"
+check "detach br0" tunctl_in "$DUT" detach br0
+check_not "attach br0 --xdp-mode native fails" tunctl_in "$DUT" attach br0 --xdp-mode native
+check_eq "the failed attach undid its egress program" 2 "$(br0_egress_icmp)"
+check_not "the failed attach left no pins" test -e "$TUNCTL_PIN_ROOT/br0"
+check_eq "the failed attach left no XDP program" 0 "$(nsx "$DUT" ip -j link show br0 | python3 -c \
+	'import json,sys; print(json.load(sys.stdin)[0].get("xdp",{}).get("prog",{}).get("id",0))')"
+nsx "$DUT" ip link del br0
 
 # --- errors: one line, documented exit code, nothing changed -------------
 expect() { # expect CODE PATTERN DESC CMD...: exit code and message
