@@ -9,5 +9,6 @@ Suite *config_suite(void);
 Suite *json_pos_suite(void);
 Suite *btf_layout_suite(void);
 Suite *util_suite(void);
+Suite *replay_suite(void);
 
 #endif
