@@ -16,6 +16,8 @@ int cmd_status(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_genkey(int argc, char **argv);
+int cmd_pubkey(int argc, char **argv);
 
 /* Print "usage: tunctl NAME ..." for one command to stderr. */
 void cmd_usage(const char *name);

@@ -27,6 +27,8 @@ static const struct cmd cmds[] = {
 	{ "status", cmd_status, "status [DEV] [-j]" },
 	{ "monitor", cmd_monitor, "monitor [DEV] [-j] [--count N]" },
 	{ "check-config", cmd_check_config, "check-config FILE" },
+	{ "genkey", cmd_genkey, "genkey > PRIVATE-KEY-FILE" },
+	{ "pubkey", cmd_pubkey, "pubkey < PRIVATE-KEY-FILE > PUBLIC-KEY-FILE" },
 	{ "version", cmd_version, "version [-j]" },
 };
 

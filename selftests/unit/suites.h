@@ -10,5 +10,6 @@ Suite *json_pos_suite(void);
 Suite *btf_layout_suite(void);
 Suite *util_suite(void);
 Suite *replay_suite(void);
+Suite *keys_suite(void);
 
 #endif
