@@ -11,5 +11,6 @@ Suite *btf_layout_suite(void);
 Suite *util_suite(void);
 Suite *replay_suite(void);
 Suite *keys_suite(void);
+Suite *noise_suite(void);
 
 #endif
