@@ -180,7 +180,8 @@ int dp_detach(const char *dev)
 {
 	static const char *const maps[] = {
 		TUNCTL_MAP_CONFIG, TUNCTL_MAP_COUNTERS, TUNCTL_MAP_EVENTS,
-		TUNCTL_MAP_MONITOR_RL, TUNCTL_MAP_STATE,
+		TUNCTL_MAP_MONITOR_RL, TUNCTL_MAP_STATE, TUNCTL_MAP_TUNNELS,
+		TUNCTL_MAP_SESSIONS, TUNCTL_MAP_PEERS, TUNCTL_MAP_HS_RL,
 	};
 	struct tunctl_state st = {};
 	char path[4096];

@@ -21,6 +21,13 @@
 #define TUNCTL_MAP_EVENTS	"dp_events"
 #define TUNCTL_MAP_MONITOR_RL	"dp_monitor_rl"
 #define TUNCTL_MAP_STATE	"dp_state"
+#define TUNCTL_MAP_TUNNELS	"dp_tunnels"
+#define TUNCTL_MAP_SESSIONS	"dp_sessions"
+#define TUNCTL_MAP_PEERS	"dp_peers"
+#define TUNCTL_MAP_HS_RL	"dp_hs_rl"
+
+#define TUNCTL_MAX_TUNNELS	16384
+#define TUNCTL_MAX_SESSIONS	(4 * TUNCTL_MAX_TUNNELS)
 
 /* tunctl_config.flags */
 #define TUNCTL_CFG_ALLOW_ARP	(1U << 0)
@@ -30,6 +37,7 @@
 #define TUNCTL_CFG_DEFAULT_FLAGS \
 	(TUNCTL_CFG_ALLOW_ARP | TUNCTL_CFG_ALLOW_NDP | TUNCTL_CFG_ALLOW_DHCP)
 #define TUNCTL_MONITOR_DEFAULT_RATE 64	/* events per second per CPU */
+#define TUNCTL_HS_DEFAULT_RATE 256	/* handshakes per second per CPU */
 
 /*
  * "dp_config" (ARRAY, one entry): written only by the control plane, read by
@@ -45,8 +53,13 @@ struct tunctl_config {
 	 * so a lock-out ends even if the daemon that should detach is dead.
 	 */
 	__u64 rollback_deadline_ns;
+	/* The node's tunnel port (network order); 0: no tunnels. */
+	__be16 listen_port;
+	__u16 pad;
+	/* Handshake messages each CPU lets through per second. */
+	__u32 hs_rate;
 };
-_Static_assert(sizeof(struct tunctl_config) == 16, "tunctl_config ABI");
+_Static_assert(sizeof(struct tunctl_config) == 24, "tunctl_config ABI");
 
 /*
  * "dp_counters" (PERCPU_ARRAY): index dir * TUNCTL_R_MAX + reason. Written only
@@ -110,5 +123,53 @@ struct tunctl_state {
 	__u64 attached_at;	/* CLOCK_REALTIME seconds */
 };
 _Static_assert(sizeof(struct tunctl_state) == 32, "tunctl_state ABI");
+
+/* tunctl_tunnel.flags */
+#define TUNCTL_TUN_ENABLED	(1U << 0)
+#define TUNCTL_TUN_SERVER	(1U << 1)	/* we answer its handshakes */
+
+/*
+ * "dp_tunnels" (HASH, key: tunnel id, host order): written by the control
+ * plane. A handshake initiation names its tunnel; only enabled tunnels
+ * whose server side we are admit one.
+ */
+struct tunctl_tunnel {
+	__u32 flags;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct tunctl_tunnel) == 8, "tunctl_tunnel ABI");
+
+/*
+ * "dp_sessions" (HASH, key: our session index as it is on the wire, a
+ * __le32 read as __u32): one entry per session we can receive on, also
+ * one per handshake we initiated (its response comes to that index).
+ */
+struct tunctl_session {
+	__u32 tunnel_id;
+	__be32 peer_addr;	/* where its packets must come from, */
+	__be16 peer_port;
+	__u8 roam;		/* ... unless the peer may roam (server side) */
+	__u8 pad;
+};
+_Static_assert(sizeof(struct tunctl_session) == 12, "tunctl_session ABI");
+
+/*
+ * "dp_peers" (HASH): the underlay endpoints tunnel packets may be sent to.
+ * The value counts the tunnels and sessions that use the endpoint.
+ */
+struct tunctl_peer_key {
+	__be32 addr;
+	__be16 port;
+	__u16 pad;
+};
+_Static_assert(sizeof(struct tunctl_peer_key) == 8, "tunctl_peer_key ABI");
+
+/* "dp_hs_rl" (PERCPU_ARRAY, one entry): handshake rate limiter. */
+struct tunctl_hs_rl {
+	__u64 window_start_ns;
+	__u32 count;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct tunctl_hs_rl) == 16, "tunctl_hs_rl ABI");
 
 #endif /* TUNCTL_MAPS_H */

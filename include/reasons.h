@@ -17,7 +17,10 @@ enum tunctl_reason {
 	TUNCTL_R_PASS_DHCP6 = 4,
 	/* Passed because the datapath is in its rollback grace period. */
 	TUNCTL_R_PASS_ROLLBACK = 5,
-	/* 6..31: reserved for further pass reasons (tunnels). */
+	/* Tunnel traffic on the underlay. */
+	TUNCTL_R_PASS_TUNNEL_DATA = 6,	/* data for a known, enabled session */
+	TUNCTL_R_PASS_TUNNEL_HS = 7,	/* handshake for a known, enabled tunnel */
+	/* 8..31: reserved for further pass reasons. */
 
 	/* Dropped. */
 	TUNCTL_R_DROP_NO_TUNNEL = 32,	/* IP packet that is not a tunnel's */
@@ -39,6 +42,11 @@ enum tunctl_reason {
 	TUNCTL_R_DROP_DHCP_OFF = 48,	/* DHCP, but "local.dhcp" is false */
 	TUNCTL_R_DROP_NDP_HOPLIMIT = 49, /* ND type with hop limit != 255 */
 	TUNCTL_R_DROP_NO_CONFIG = 50,	/* config map unreadable: fail closed */
+	TUNCTL_R_DROP_TUN_MALFORMED = 51, /* to/from listen_port, not ours */
+	TUNCTL_R_DROP_TUN_UNKNOWN = 52,	/* no such tunnel or session */
+	TUNCTL_R_DROP_TUN_DISABLED = 53, /* its tunnel is disabled */
+	TUNCTL_R_DROP_TUN_PEER = 54,	/* not from/to the tunnel's peer */
+	TUNCTL_R_DROP_TUN_HS_RATE = 55,	/* handshakes over the rate limit */
 
 	TUNCTL_R_MAX = 64,
 };
@@ -64,6 +72,8 @@ static const char *const tunctl_reason_names[TUNCTL_R_MAX] = {
 	[TUNCTL_R_PASS_DHCP4] = "dhcp4",
 	[TUNCTL_R_PASS_DHCP6] = "dhcp6",
 	[TUNCTL_R_PASS_ROLLBACK] = "rollback-grace",
+	[TUNCTL_R_PASS_TUNNEL_DATA] = "tunnel-data",
+	[TUNCTL_R_PASS_TUNNEL_HS] = "tunnel-handshake",
 	[TUNCTL_R_DROP_NO_TUNNEL] = "no-tunnel",
 	[TUNCTL_R_DROP_ETHERTYPE] = "ethertype",
 	[TUNCTL_R_DROP_VLAN] = "vlan",
@@ -83,6 +93,11 @@ static const char *const tunctl_reason_names[TUNCTL_R_MAX] = {
 	[TUNCTL_R_DROP_DHCP_OFF] = "dhcp-disabled",
 	[TUNCTL_R_DROP_NDP_HOPLIMIT] = "ndp-hop-limit",
 	[TUNCTL_R_DROP_NO_CONFIG] = "no-config",
+	[TUNCTL_R_DROP_TUN_MALFORMED] = "tunnel-malformed",
+	[TUNCTL_R_DROP_TUN_UNKNOWN] = "tunnel-unknown",
+	[TUNCTL_R_DROP_TUN_DISABLED] = "tunnel-disabled",
+	[TUNCTL_R_DROP_TUN_PEER] = "tunnel-wrong-peer",
+	[TUNCTL_R_DROP_TUN_HS_RATE] = "tunnel-handshake-rate",
 };
 
 static const char *const tunctl_dir_names[TUNCTL_DIR_MAX] = {

@@ -5,7 +5,6 @@
 
 #include "classify.h"
 
-#define NSEC_PER_SEC 1000000000ULL
 
 static __always_inline void count(__u32 dir, __u32 reason, __u32 len)
 {

@@ -10,6 +10,7 @@
 
 #include "hdrs.h"
 #include "cursor.h"
+#include "tunnel.h"
 
 /* How many IPv6 extension headers we walk before giving up (and dropping). */
 #define IP6_MAX_EXT_HDRS 8
@@ -120,6 +121,7 @@ static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 	struct pkt_ip4 *ip = cursor_pull(c, sizeof(*ip));
 	struct pkt_l4 *l4;
 	__u32 ihl, tot;
+	long ip_left;
 	int trunc;
 
 	if (!ip)
@@ -141,13 +143,18 @@ static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 	if (ip->frag_off & bpf_htons(IP4_MF | IP4_OFFSET))
 		return TUNCTL_R_DROP_FRAGMENT;
 
-	l4 = pull_l4(c, ip->proto, (long)tot - (long)(c->pos - (void *)ip), m,
-		     &trunc);
+	ip_left = (long)tot - (long)(c->pos - (void *)ip);
+	l4 = pull_l4(c, ip->proto, ip_left, m, &trunc);
 	if (trunc)
 		return TUNCTL_R_DROP_TRUNC_L4;
-	if (l4 && ip->proto == IPPROTO_UDP && is_dhcp_client(l4, dir, 68, 67))
+	if (!l4 || ip->proto != IPPROTO_UDP)
+		return TUNCTL_R_DROP_NO_TUNNEL;
+	if (is_dhcp_client(l4, dir, 68, 67))
 		return allow_if(cfg, TUNCTL_CFG_ALLOW_DHCP,
 				TUNCTL_R_PASS_DHCP4, TUNCTL_R_DROP_DHCP_OFF);
+	if (cfg->listen_port &&
+	    (dir == TUNCTL_DIR_INGRESS ? l4->dport : l4->sport) == cfg->listen_port)
+		return classify_tunnel(c, dir, cfg, ip, l4, ip_left - 8);
 	return TUNCTL_R_DROP_NO_TUNNEL;
 }
 

@@ -45,4 +45,36 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } dp_state SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TUNCTL_MAX_TUNNELS);
+	__type(key, __u32);
+	__type(value, struct tunctl_tunnel);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_tunnels SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TUNCTL_MAX_SESSIONS);
+	__type(key, __u32);
+	__type(value, struct tunctl_session);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_sessions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TUNCTL_MAX_SESSIONS);
+	__type(key, struct tunctl_peer_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_peers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tunctl_hs_rl);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_hs_rl SEC(".maps");
+
 #endif /* TUNCTL_BPF_MAP_DEFS_H */

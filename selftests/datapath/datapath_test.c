@@ -25,6 +25,7 @@
 #include "datapath.skel.h"
 #include "pkt_build.h"
 #include "ref_classify.h"
+#include "harness.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -40,7 +41,7 @@
 #define DEADLINE_PASSED	1ULL
 #define DEADLINE_AHEAD	UINT64_MAX
 
-enum verdict { PASS, DROP };
+
 
 struct dp_case {
 	const char *name;
@@ -787,16 +788,16 @@ static const struct dp_case cases[] = {
 	  .verdict = PASS, .reason = TUNCTL_R_PASS_ARP },
 };
 
-static struct datapath_bpf *skel;
+struct datapath_bpf *skel;
 static int load_err;
-static int ncpus;
+int ncpus;
 
-static const char *dir_name(unsigned int dir)
+const char *dir_name(unsigned int dir)
 {
 	return dir < TUNCTL_DIR_MAX ? tunctl_dir_names[dir] : "?";
 }
 
-static const char *reason_name(unsigned int reason)
+const char *reason_name(unsigned int reason)
 {
 	const char *name = NULL;
 
@@ -806,7 +807,7 @@ static const char *reason_name(unsigned int reason)
 }
 
 /* Open and load the skeleton once per test case group, pinning nothing. */
-static void datapath_setup(void)
+void datapath_setup(void)
 {
 	struct bpf_map *map;
 	int err;
@@ -841,13 +842,13 @@ fail:
 	skel = NULL;
 }
 
-static void datapath_teardown(void)
+void datapath_teardown(void)
 {
 	datapath_bpf__destroy(skel);
 	skel = NULL;
 }
 
-static void require_skel(void)
+void require_skel(void)
 {
 	ck_assert_msg(skel, "datapath skeleton not loaded: %s",
 		      strerror(-load_err));
@@ -869,7 +870,7 @@ static void set_config(__u32 flags, __u32 monitor_rate, __u64 deadline)
 }
 
 /* Write zeros for every CPU of every entry of a per-CPU array. */
-static void zero_percpu(struct bpf_map *map, size_t value_size)
+void zero_percpu(struct bpf_map *map, size_t value_size)
 {
 	size_t size = value_size * ncpus;
 	void *zero = calloc(1, size);
@@ -886,7 +887,7 @@ static void zero_percpu(struct bpf_map *map, size_t value_size)
 }
 
 /* dp_counters, summed over the CPUs. */
-static void read_counters(struct tunctl_counter sum[TUNCTL_COUNTERS_MAX])
+void read_counters(struct tunctl_counter sum[TUNCTL_COUNTERS_MAX])
 {
 	size_t size = sizeof(struct tunctl_counter) * ncpus;
 	struct tunctl_counter *pcpu = malloc(size);
@@ -931,7 +932,7 @@ static void describe_counters(const struct tunctl_counter *sum, char *buf,
  * Run one frame through the program of its direction; 0 and the program's
  * return value, or -errno from BPF_PROG_TEST_RUN.
  */
-static int run_prog(enum tunctl_dir dir, const struct pkt *p, __u32 *retval)
+int run_prog(enum tunctl_dir dir, const struct pkt *p, __u32 *retval)
 {
 	struct xdp_md md = { .data = 0, .data_end = p->len };
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
@@ -984,7 +985,7 @@ static bool tc_can_run(const struct pkt *p)
 	return true;
 }
 
-static int want_retval(enum tunctl_dir dir, enum verdict v)
+int want_retval(enum tunctl_dir dir, enum verdict v)
 {
 	if (dir == TUNCTL_DIR_INGRESS)
 		return v == PASS ? XDP_PASS : XDP_DROP;
@@ -1139,7 +1140,7 @@ static void sum_monitor_rl(struct tunctl_monitor_rl *sum)
  * The rate limit is per CPU and every packet is its own test run: keep
  * them all on one CPU so that they meet the same limiter.
  */
-static void pin_to_this_cpu(void)
+void pin_to_this_cpu(void)
 {
 	cpu_set_t set;
 	int cpu = sched_getcpu();
@@ -1555,6 +1556,7 @@ int main(void)
 	SRunner *sr = srunner_create(datapath_suite());
 	int failed;
 
+	srunner_add_suite(sr, tunnel_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -29,7 +29,21 @@ struct layout {
 static const struct layout layouts[] = {
 	{ "tunctl_config", sizeof(struct tunctl_config), {
 		F(tunctl_config, flags), F(tunctl_config, monitor_rate),
-		F(tunctl_config, rollback_deadline_ns) } },
+		F(tunctl_config, rollback_deadline_ns),
+		F(tunctl_config, listen_port), F(tunctl_config, pad),
+		F(tunctl_config, hs_rate) } },
+	{ "tunctl_tunnel", sizeof(struct tunctl_tunnel), {
+		F(tunctl_tunnel, flags), F(tunctl_tunnel, pad) } },
+	{ "tunctl_session", sizeof(struct tunctl_session), {
+		F(tunctl_session, tunnel_id), F(tunctl_session, peer_addr),
+		F(tunctl_session, peer_port), F(tunctl_session, roam),
+		F(tunctl_session, pad) } },
+	{ "tunctl_peer_key", sizeof(struct tunctl_peer_key), {
+		F(tunctl_peer_key, addr), F(tunctl_peer_key, port),
+		F(tunctl_peer_key, pad) } },
+	{ "tunctl_hs_rl", sizeof(struct tunctl_hs_rl), {
+		F(tunctl_hs_rl, window_start_ns), F(tunctl_hs_rl, count),
+		F(tunctl_hs_rl, pad) } },
 	{ "tunctl_counter", sizeof(struct tunctl_counter), {
 		F(tunctl_counter, packets), F(tunctl_counter, bytes) } },
 	{ "tunctl_monitor_rl", sizeof(struct tunctl_monitor_rl), {
