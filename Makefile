@@ -83,9 +83,9 @@ $(DP_BIN): $(DP_SRCS) $(CTL_LIB_OBJS) $(SKELS) $(TEST_HDRS) | $(OUT)/selftests
 	$(Q)$(CC) $(CFLAGS) -Iselftests/datapath $(DP_SRCS) \
 		$(CTL_LIB_OBJS) $(LDLIBS) $(CHECK_LIBS) -o $@
 
-$(OUT)/fuzz/config_fuzz: selftests/fuzz/config_fuzz.c ctl/config.c ctl/json_pos.c | $(OUT)/fuzz
+$(OUT)/fuzz/config_fuzz: selftests/fuzz/config_fuzz.c ctl/config.c ctl/json_pos.c ctl/keys.c ctl/util.c | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson 2>/dev/null) -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson libsodium 2>/dev/null) -o $@
 
 # Each target runs FUZZ_SECONDS on a scratch copy of its seed corpus.
 fuzz: $(FUZZ_BINS)

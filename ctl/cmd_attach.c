@@ -163,6 +163,14 @@ int cmd_attach(int argc, char **argv)
 			    o.dev, config_path);
 			return EXIT_USAGE;
 		}
+		/* The daemon that runs tunnels is not in this build yet. */
+		if (conf.n_tunnels) {
+			conf_free(&conf);
+			err("attach %s: config %s: tunnels are not supported by this version yet; nothing changed",
+			    o.dev, config_path);
+			return EXIT_USAGE;
+		}
+		conf_free(&conf);
 	}
 	if (!if_nametoindex(o.dev)) {
 		err("attach %s: no such device", o.dev);

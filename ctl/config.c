@@ -7,12 +7,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <sodium.h>
 
 #include "config.h"
 #include "json_pos.h"
 #include "maps.h"
+#include "util.h"
 
 #define MAX_FILE_SIZE (4 << 20)
 
@@ -133,94 +137,468 @@ static void get_bool(struct walker *w, json_t *obj, const char *key, bool *out)
 	pop(w, old);
 }
 
-static void opt_string(struct walker *w, json_t *obj, const char *key)
+/* A string member, or NULL (with an error if present but not a string). */
+static const char *get_string(struct walker *w, json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
+	const char *str = NULL;
 	size_t old;
 
 	if (!v)
+		return NULL;
+	old = push(w, key);
+	if (want_type(w, v, JSON_STRING, "a string"))
+		str = json_string_value(v);
+	pop(w, old);
+	return str;
+}
+
+/* An integer member within [min, max]; -1 when absent or wrong. */
+static long get_int(struct walker *w, json_t *obj, const char *key, long min,
+		    long max, const char *what)
+{
+	json_t *v = json_object_get(obj, key);
+	long ret = -1;
+	size_t old;
+
+	if (!v)
+		return -1;
+	old = push(w, key);
+	if (!json_is_integer(v) || json_integer_value(v) < min ||
+	    json_integer_value(v) > max)
+		werr(w, "expected %s from %ld to %ld", what, min, max);
+	else
+		ret = (long)json_integer_value(v);
+	pop(w, old);
+	return ret;
+}
+
+/* Report a required member that is missing, at its object. */
+static void require(struct walker *w, json_t *obj, const char *key)
+{
+	if (!json_object_get(obj, key))
+		werr(w, "\"%s\" is missing", key);
+}
+
+/* Report a member that this kind of object must not have. */
+static void forbid(struct walker *w, json_t *obj, const char *key,
+		   const char *why)
+{
+	size_t old;
+
+	if (!json_object_get(obj, key))
 		return;
 	old = push(w, key);
-	want_type(w, v, JSON_STRING, "a string");
+	werr(w, "not allowed %s", why);
 	pop(w, old);
 }
 
+static bool parse_ip4(const char *s, struct in_addr *out)
+{
+	return s && inet_pton(AF_INET, s, out) == 1;
+}
+
+/* A string member that must parse as an IPv4 address. */
+static void get_ip4(struct walker *w, json_t *obj, const char *key,
+		    struct in_addr *out)
+{
+	const char *str = get_string(w, obj, key);
+	size_t old;
+
+	if (!str)
+		return;
+	old = push(w, key);
+	if (!parse_ip4(str, out))
+		werr(w, "expected an IPv4 address");
+	pop(w, old);
+}
+
+/* A string member that must be one of names[]; its index or -1. */
+static int get_enum(struct walker *w, json_t *obj, const char *key,
+		    const char *const *names, size_t n, const char *expected)
+{
+	const char *str = get_string(w, obj, key);
+	size_t i, old;
+
+	if (!str)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!strcmp(str, names[i]))
+			return i;
+	old = push(w, key);
+	werr(w, "expected %s", expected);
+	pop(w, old);
+	return -1;
+}
+
 static void parse_local(struct walker *w, json_t *local,
-			struct conf_local *out)
+			struct tunctl_conf *conf)
 {
 	static const char *const keys[] = { "arp", "ndp", "dhcp", NULL };
 
 	if (!want_type(w, local, JSON_OBJECT, "an object"))
 		return;
 	check_keys(w, local, keys);
-	get_bool(w, local, "arp", &out->arp);
-	get_bool(w, local, "ndp", &out->ndp);
-	get_bool(w, local, "dhcp", &out->dhcp);
+	get_bool(w, local, "arp", &conf->local.arp);
+	get_bool(w, local, "ndp", &conf->local.ndp);
+	get_bool(w, local, "dhcp", &conf->local.dhcp);
 }
 
-static void parse_node(struct walker *w, json_t *node)
+static void parse_overlay(struct walker *w, json_t *ov,
+			  struct tunctl_conf *conf)
+{
+	static const char *const keys[] = { "interface", "address", NULL };
+	const char *ifname, *addr;
+	char buf[32], *slash;
+	unsigned long plen;
+	bool addr_ok = false;
+	size_t old;
+
+	if (!want_type(w, ov, JSON_OBJECT, "an object"))
+		return;
+	check_keys(w, ov, keys);
+	require(w, ov, "interface");
+	require(w, ov, "address");
+	ifname = get_string(w, ov, "interface");
+	if (ifname) {
+		old = push(w, "interface");
+		if (!*ifname || strlen(ifname) >= sizeof(conf->overlay_ifname) ||
+		    strchr(ifname, '/') || strchr(ifname, ' '))
+			werr(w, "expected an interface name of 1 to 15 characters");
+		else
+			snprintf(conf->overlay_ifname,
+				 sizeof(conf->overlay_ifname), "%s", ifname);
+		pop(w, old);
+	}
+	addr = get_string(w, ov, "address");
+	if (addr) {
+		old = push(w, "address");
+		snprintf(buf, sizeof(buf), "%s", addr);
+		slash = strchr(buf, '/');
+		if (slash)
+			*slash++ = '\0';
+		addr_ok = slash && parse_ip4(buf, &conf->overlay_addr) &&
+			  !parse_uint(slash, 1, 30, &plen);
+		if (!addr_ok)
+			werr(w, "expected an IPv4 address with a prefix length of 1 to 30, like 100.64.0.1/10");
+		else
+			conf->overlay_prefix = plen;
+		pop(w, old);
+	}
+	conf->has_overlay = addr_ok && *conf->overlay_ifname;
+}
+
+static void parse_node(struct walker *w, json_t *node,
+		       struct tunctl_conf *conf)
 {
 	static const char *const keys[] = {
 		"name", "listen_port", "overlay", NULL
 	};
-	static const char *const ov_keys[] = { "interface", "address", NULL };
-	json_t *port, *ov;
+	const char *name;
+	json_t *ov;
+	long port;
 	size_t old;
 
 	if (!want_type(w, node, JSON_OBJECT, "an object"))
 		return;
 	check_keys(w, node, keys);
-	opt_string(w, node, "name");
-	port = json_object_get(node, "listen_port");
-	if (port) {
-		old = push(w, "listen_port");
-		if (!json_is_integer(port) || json_integer_value(port) < 1 ||
-		    json_integer_value(port) > 65535)
-			werr(w, "expected a port number from 1 to 65535");
-		pop(w, old);
-	}
+	name = get_string(w, node, "name");
+	if (name)
+		snprintf(conf->node_name, sizeof(conf->node_name), "%s", name);
+	port = get_int(w, node, "listen_port", 1, 65535, "a port number");
+	if (port > 0)
+		conf->listen_port = port;
 	ov = json_object_get(node, "overlay");
 	if (ov) {
 		old = push(w, "overlay");
-		if (want_type(w, ov, JSON_OBJECT, "an object")) {
-			check_keys(w, ov, ov_keys);
-			opt_string(w, ov, "interface");
-			opt_string(w, ov, "address");
-		}
+		parse_overlay(w, ov, conf);
 		pop(w, old);
 	}
 }
 
-static void parse_peers(struct walker *w, json_t *peers)
+/* "198.18.0.2:51820" */
+static bool parse_endpoint(const char *s, struct sockaddr_in *out)
+{
+	char buf[32], *colon;
+	unsigned long port;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", s);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return false;
+	*colon++ = '\0';
+	memset(out, 0, sizeof(*out));
+	out->sin_family = AF_INET;
+	if (!parse_ip4(buf, &out->sin_addr) ||
+	    parse_uint(colon, 1, 65535, &port))
+		return false;
+	out->sin_port = htons(port);
+	return true;
+}
+
+static void parse_peer(struct walker *w, json_t *peer, struct conf_peer *p)
 {
 	static const char *const keys[] = { "endpoint", "overlay", NULL };
+	const char *str;
+	size_t old;
+
+	check_keys(w, peer, keys);
+	str = get_string(w, peer, "endpoint");
+	if (str) {
+		old = push(w, "endpoint");
+		p->has_endpoint = parse_endpoint(str, &p->endpoint);
+		if (!p->has_endpoint)
+			werr(w, "expected an IPv4 address and port, like 198.18.0.2:51820");
+		pop(w, old);
+	}
+	require(w, peer, "overlay");
+	get_ip4(w, peer, "overlay", &p->overlay);
+}
+
+static void parse_peers(struct walker *w, json_t *peers,
+			struct tunctl_conf *conf)
+{
 	const char *name;
 	json_t *peer;
 
 	if (!want_type(w, peers, JSON_OBJECT, "an object"))
 		return;
+	if (json_object_size(peers) > CONF_MAX_PEERS) {
+		werr(w, "more than %d peers", CONF_MAX_PEERS);
+		return;
+	}
+	conf->peers = calloc(json_object_size(peers) + 1, sizeof(*conf->peers));
+	if (!conf->peers) {
+		werr(w, "out of memory");
+		return;
+	}
 	json_object_foreach(peers, name, peer) {
+		struct conf_peer *p = &conf->peers[conf->n_peers];
 		size_t old = push(w, name);
 
-		if (want_type(w, peer, JSON_OBJECT, "an object")) {
-			check_keys(w, peer, keys);
-			opt_string(w, peer, "endpoint");
-			opt_string(w, peer, "overlay");
+		if (!*name || strlen(name) >= sizeof(p->name))
+			werr(w, "expected a peer name of 1 to %d characters",
+			     CONF_NAME_MAX - 1);
+		else if (want_type(w, peer, JSON_OBJECT, "an object")) {
+			snprintf(p->name, sizeof(p->name), "%s", name);
+			parse_peer(w, peer, p);
+			conf->n_peers++;
 		}
 		pop(w, old);
 	}
 }
 
-static void parse_tunnels(struct walker *w, json_t *tunnels)
+static void parse_key(struct walker *w, json_t *t, const char *key,
+		      uint8_t out[KEY_LEN])
 {
+	const char *str = get_string(w, t, key);
+	size_t old;
+
+	if (!str)
+		return;
+	old = push(w, key);
+	/* Never the value in the message: it may be a private key. */
+	if (key_from_base64(str, strlen(str), out))
+		werr(w, "expected a base64 X25519 key of 32 bytes");
+	pop(w, old);
+}
+
+static void parse_key_file(struct walker *w, json_t *t, uint8_t out[KEY_LEN])
+{
+	const char *path = get_string(w, t, "private_key_file");
+	size_t old;
+	int ret;
+
+	if (!path)
+		return;
+	old = push(w, "private_key_file");
+	ret = key_read_file(path, out);
+	if (ret == -EPERM)
+		werr(w, "%s: readable by group or others (chmod 600 it)", path);
+	else if (ret == -EINVAL || ret == -ERANGE)
+		werr(w, "%s: not a base64 X25519 key of 32 bytes", path);
+	else if (ret)
+		werr(w, "%s: %s", path, strerror(-ret));
+	pop(w, old);
+}
+
+static void parse_tunnel_traffic(struct walker *w, json_t *t,
+				 struct conf_tunnel *out)
+{
+	static const char *const protos[] = { "tcp", "udp", "icmp" };
+	static const uint8_t proto_nums[] = {
+		IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP
+	};
+	long port;
+	int i;
+
+	if (out->type == TUNNEL_INTERNET) {
+		forbid(w, t, "protocol", "for an internet tunnel (it carries everything)");
+		forbid(w, t, "port", "for an internet tunnel (it carries everything)");
+	} else {
+		require(w, t, "protocol");
+		i = get_enum(w, t, "protocol", protos, 3,
+			     "\"tcp\", \"udp\" or \"icmp\"");
+		out->protocol = i < 0 ? 0 : proto_nums[i];
+		if (out->protocol == IPPROTO_ICMP) {
+			forbid(w, t, "port", "with protocol icmp");
+		} else if (out->protocol) {
+			require(w, t, "port");
+			port = get_int(w, t, "port", 1, 65535, "a port number");
+			out->port = port > 0 ? port : 0;
+		}
+	}
+	if (out->type == TUNNEL_EXTERNAL) {
+		require(w, t, "target");
+		get_ip4(w, t, "target", &out->target);
+	} else {
+		forbid(w, t, "target", "except for an external tunnel");
+	}
+}
+
+static void parse_tunnel(struct walker *w, json_t *t, struct conf_tunnel *out,
+			 const char **peer_name)
+{
+	static const char *const keys[] = {
+		"id", "type", "peer", "side", "protocol", "port", "target",
+		"private_key", "private_key_file", "peer_public_key", "enabled",
+		NULL
+	};
+	static const char *const types[] = { "regular", "internet", "external" };
+	static const char *const sides[] = { "client", "server" };
+	bool has_key, has_file;
+	long id;
+	int i;
+
+	if (!want_type(w, t, JSON_OBJECT, "an object"))
+		return;
+	check_keys(w, t, keys);
+	out->enabled = true;
+	require(w, t, "id");
+	id = get_int(w, t, "id", 1, 65535, "a tunnel id");
+	out->id = id > 0 ? id : 0;
+	require(w, t, "type");
+	i = get_enum(w, t, "type", types, 3,
+		     "\"regular\", \"internet\" or \"external\"");
+	out->type = i < 0 ? TUNNEL_REGULAR : i;
+	require(w, t, "peer");
+	*peer_name = get_string(w, t, "peer");
+	require(w, t, "side");
+	out->server = get_enum(w, t, "side", sides, 2,
+			       "\"client\" or \"server\"") == 1;
+	parse_tunnel_traffic(w, t, out);
+
+	has_key = json_object_get(t, "private_key");
+	has_file = json_object_get(t, "private_key_file");
+	if (has_key && has_file)
+		werr(w, "give \"private_key\" or \"private_key_file\", not both");
+	else if (!has_key && !has_file)
+		werr(w, "\"private_key\" or \"private_key_file\" is missing");
+	parse_key(w, t, "private_key", out->private_key);
+	parse_key_file(w, t, out->private_key);
+	require(w, t, "peer_public_key");
+	parse_key(w, t, "peer_public_key", out->peer_public_key);
+	get_bool(w, t, "enabled", &out->enabled);
+}
+
+/* What only the whole file can tell about tunnel i. */
+static void check_tunnel(struct walker *w, struct tunctl_conf *conf,
+			 size_t i, const char *peer_name)
+{
+	struct conf_tunnel *t = &conf->tunnels[i];
+	bool found = false;
+	size_t j, old;
+
+	for (j = 0; j < i; j++) {
+		if (t->id && conf->tunnels[j].id == t->id) {
+			old = push(w, "id");
+			werr(w, "duplicate tunnel id %u (also tunnels[%zu])",
+			     t->id, j);
+			pop(w, old);
+		}
+	}
+	for (j = 0; peer_name && j < conf->n_peers; j++) {
+		if (!strcmp(conf->peers[j].name, peer_name)) {
+			t->peer = j;
+			found = true;
+		}
+	}
+	if (!peer_name)
+		return;
+	old = push(w, "peer");
+	if (!found)
+		werr(w, "no peer named \"%s\" in \"peers\"", peer_name);
+	else if (!t->server && !conf->peers[t->peer].has_endpoint)
+		werr(w, "the client side needs the peer's \"endpoint\"");
+	pop(w, old);
+}
+
+static void parse_tunnels(struct walker *w, json_t *tunnels,
+			  struct tunctl_conf *conf)
+{
+	const char **peer_names;
+	char idx[24];
+	size_t i, n, old;
+	json_t *t;
+
 	if (!want_type(w, tunnels, JSON_ARRAY, "an array"))
 		return;
-	/*
-	 * Tunnels are the next step of the product. Until the daemon can run
-	 * them, a config that asks for one must not look accepted.
-	 */
-	if (json_array_size(tunnels))
-		werr(w, "tunnels are not supported by this version yet");
+	n = json_array_size(tunnels);
+	if (n > CONF_MAX_TUNNELS) {
+		werr(w, "more than %d tunnels", CONF_MAX_TUNNELS);
+		return;
+	}
+	conf->tunnels = calloc(n + 1, sizeof(*conf->tunnels));
+	peer_names = calloc(n + 1, sizeof(*peer_names));
+	if (!conf->tunnels || !peer_names) {
+		free(peer_names);
+		werr(w, "out of memory");
+		return;
+	}
+	conf->n_tunnels = n;
+	json_array_foreach(tunnels, i, t) {
+		snprintf(idx, sizeof(idx), "%zu", i);
+		old = push(w, idx);
+		parse_tunnel(w, t, &conf->tunnels[i], &peer_names[i]);
+		check_tunnel(w, conf, i, peer_names[i]);
+		pop(w, old);
+	}
+	free(peer_names);
+}
+
+static bool in_prefix(struct in_addr a, struct in_addr net, unsigned int plen)
+{
+	uint32_t mask = htonl(~0U << (32 - plen));
+
+	return (a.s_addr & mask) == (net.s_addr & mask);
+}
+
+/* A node with tunnels needs its own section, and peers inside its prefix. */
+static void check_node(struct walker *w, struct tunctl_conf *conf)
+{
+	size_t i, old;
+
+	if (!conf->n_tunnels)
+		return;
+	if (!conf->listen_port || !conf->has_overlay) {
+		werr(w, "a config with tunnels needs \"node\" with \"listen_port\" and \"overlay\"");
+		return;
+	}
+	for (i = 0; i < conf->n_peers; i++) {
+		struct conf_peer *p = &conf->peers[i];
+
+		old = push(w, "peers");
+		push(w, p->name);
+		push(w, "overlay");
+		if (!in_prefix(p->overlay, conf->overlay_addr,
+			       conf->overlay_prefix))
+			werr(w, "outside the node's overlay prefix");
+		else if (p->overlay.s_addr == conf->overlay_addr.s_addr)
+			werr(w, "the node's own overlay address");
+		pop(w, old);
+	}
 }
 
 static void parse_root(struct walker *w, json_t *root,
@@ -229,10 +607,12 @@ static void parse_root(struct walker *w, json_t *root,
 	static const char *const keys[] = {
 		"node", "local", "peers", "tunnels", NULL
 	};
+	/* In this order: tunnels refer to peers. */
 	static const struct {
 		const char *key;
-		void (*parse)(struct walker *, json_t *);
+		void (*parse)(struct walker *, json_t *, struct tunctl_conf *);
 	} sections[] = {
+		{ "local", parse_local },
 		{ "node", parse_node },
 		{ "peers", parse_peers },
 		{ "tunnels", parse_tunnels },
@@ -243,20 +623,15 @@ static void parse_root(struct walker *w, json_t *root,
 	if (!want_type(w, root, JSON_OBJECT, "an object"))
 		return;
 	check_keys(w, root, keys);
-	v = json_object_get(root, "local");
-	if (v) {
-		old = push(w, "local");
-		parse_local(w, v, &conf->local);
-		pop(w, old);
-	}
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		v = json_object_get(root, sections[i].key);
 		if (!v)
 			continue;
 		old = push(w, sections[i].key);
-		sections[i].parse(w, v);
+		sections[i].parse(w, v, conf);
 		pop(w, old);
 	}
+	check_node(w, conf);
 }
 
 void conf_defaults(struct tunctl_conf *conf)
@@ -266,6 +641,14 @@ void conf_defaults(struct tunctl_conf *conf)
 	conf->local.arp = true;
 	conf->local.ndp = true;
 	conf->local.dhcp = true;
+}
+
+/* jansson's copies of the text may hold private keys: wipe on free. */
+static void wiping_free(void *p)
+{
+	if (p)
+		sodium_memzero(p, malloc_usable_size(p));
+	free(p);
 }
 
 int conf_load_text(const char *name, const char *text, size_t len,
@@ -278,6 +661,7 @@ int conf_load_text(const char *name, const char *text, size_t len,
 	json_t *root;
 
 	memset(diag, 0, sizeof(*diag));
+	json_set_alloc_funcs(malloc, wiping_free);
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		diag_add(diag, "%s:%d:%d: %s", name, jerr.line, jerr.column,
@@ -290,8 +674,10 @@ int conf_load_text(const char *name, const char *text, size_t len,
 	parse_root(&w, root, &tmp);
 	json_pos_index_free(pos);
 	json_decref(root);
-	if (diag->n)
+	if (diag->n || diag->more) {
+		conf_free(&tmp);
 		return -EINVAL;
+	}
 	*conf = tmp;
 	return 0;
 }
@@ -328,6 +714,7 @@ int conf_load_file(const char *path, struct tunctl_conf *conf,
 	}
 	if (!ret)
 		ret = conf_load_text(path, text, len, conf, diag);
+	sodium_memzero(text, len);
 	free(text);
 	return ret;
 }
@@ -349,6 +736,30 @@ void conf_diag_free(struct conf_diag *diag)
 	for (i = 0; i < diag->n; i++)
 		free(diag->msg[i]);
 	memset(diag, 0, sizeof(*diag));
+}
+
+void conf_free(struct tunctl_conf *conf)
+{
+	if (conf->tunnels)
+		sodium_memzero(conf->tunnels,
+			       conf->n_tunnels * sizeof(*conf->tunnels));
+	free(conf->tunnels);
+	free(conf->peers);
+	conf->tunnels = NULL;
+	conf->peers = NULL;
+	conf->n_tunnels = conf->n_peers = 0;
+}
+
+const char *conf_tunnel_type_name(enum conf_tunnel_type t)
+{
+	return t == TUNNEL_INTERNET ? "internet" :
+	       t == TUNNEL_EXTERNAL ? "external" : "regular";
+}
+
+const char *conf_protocol_name(uint8_t protocol)
+{
+	return protocol == IPPROTO_TCP ? "tcp" : protocol == IPPROTO_UDP ?
+	       "udp" : protocol == IPPROTO_ICMP ? "icmp" : "any";
 }
 
 unsigned int conf_dp_flags(const struct tunctl_conf *conf)

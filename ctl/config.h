@@ -9,8 +9,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "keys.h"
 
 #define CONF_MAX_ERRORS 64
+#define CONF_MAX_PEERS 1024
+#define CONF_MAX_TUNNELS 16384
+#define CONF_NAME_MAX 64
 
 struct conf_local {
 	bool arp;
@@ -18,8 +25,44 @@ struct conf_local {
 	bool dhcp;
 };
 
+enum conf_tunnel_type {
+	TUNNEL_REGULAR,
+	TUNNEL_INTERNET,
+	TUNNEL_EXTERNAL,
+};
+
+struct conf_peer {
+	char name[CONF_NAME_MAX];
+	bool has_endpoint;
+	struct sockaddr_in endpoint;
+	struct in_addr overlay;
+};
+
+struct conf_tunnel {
+	uint32_t id;
+	enum conf_tunnel_type type;
+	bool server;		/* "side": "server" */
+	bool enabled;		/* "enabled", default true */
+	size_t peer;		/* index into tunctl_conf.peers */
+	uint8_t protocol;	/* IPPROTO_TCP/UDP/ICMP; 0 for internet */
+	uint16_t port;		/* host order; 0 for icmp and internet */
+	struct in_addr target;	/* external only */
+	uint8_t private_key[KEY_LEN];
+	uint8_t peer_public_key[KEY_LEN];
+};
+
 struct tunctl_conf {
 	struct conf_local local;
+	char node_name[CONF_NAME_MAX];
+	uint16_t listen_port;		/* host order; 0 when not given */
+	char overlay_ifname[16];
+	struct in_addr overlay_addr;
+	uint8_t overlay_prefix;
+	bool has_overlay;
+	struct conf_peer *peers;
+	size_t n_peers;
+	struct conf_tunnel *tunnels;	/* private keys: conf_free wipes */
+	size_t n_tunnels;
 };
 
 struct conf_diag {
@@ -30,6 +73,8 @@ struct conf_diag {
 
 /* What a node runs with when no config is given. */
 void conf_defaults(struct tunctl_conf *conf);
+/* Free the peers and tunnels, wiping the keys. */
+void conf_free(struct tunctl_conf *conf);
 /* 0 when valid; -EINVAL with diag filled; other -errno for I/O (in diag). */
 int conf_load_file(const char *path, struct tunctl_conf *conf,
 		   struct conf_diag *diag);
@@ -37,6 +82,8 @@ int conf_load_text(const char *name, const char *text, size_t len,
 		   struct tunctl_conf *conf, struct conf_diag *diag);
 void conf_diag_print(const struct conf_diag *diag);
 void conf_diag_free(struct conf_diag *diag);
+const char *conf_tunnel_type_name(enum conf_tunnel_type t);
+const char *conf_protocol_name(uint8_t protocol);
 /* Datapath flags (TUNCTL_CFG_*) for this config. */
 unsigned int conf_dp_flags(const struct tunctl_conf *conf);
 

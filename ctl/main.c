@@ -87,7 +87,9 @@ int cmd_check_config(int argc, char **argv)
 		conf_diag_free(&diag);
 		return EXIT_USAGE;
 	}
-	printf("%s: ok\n", argv[1]);
+	printf("%s: ok (%zu peers, %zu tunnels)\n", argv[1], conf.n_peers,
+	       conf.n_tunnels);
+	conf_free(&conf);
 	return EXIT_OK;
 }
 

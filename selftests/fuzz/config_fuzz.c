@@ -19,8 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int line, col;
 
 	if (conf_load_text("fuzz.json", (const char *)data, size, &conf,
-			   &diag) == 0 && diag.n)
-		__builtin_trap();	/* success must come without errors */
+			   &diag) == 0) {
+		if (diag.n)
+			__builtin_trap();	/* success comes without errors */
+		conf_free(&conf);
+	}
 	conf_diag_free(&diag);
 
 	idx = json_pos_index_build((const char *)data, size);

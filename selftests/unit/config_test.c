@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
 
 #include "config.h"
 #include "maps.h"
@@ -17,6 +20,17 @@ static int load(const char *text, struct tunctl_conf *conf,
 {
 	return conf_load_text("t.json", text, strlen(text), conf, d);
 }
+
+#define KEY "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo="
+/* A node with one peer; T, on line 4, is the tunnels array's content. */
+#define NODE(T) \
+	"{ \"node\": { \"name\": \"hub\", \"listen_port\": 51820,\n" \
+	"    \"overlay\": { \"interface\": \"tunctl0\", \"address\": \"100.64.0.1/10\" } },\n" \
+	"  \"peers\": { \"cloud\": { \"endpoint\": \"198.18.0.2:51820\", \"overlay\": \"100.64.0.2\" } },\n" \
+	"  \"tunnels\": [ " T " ] }"
+#define TUN(extra) "{ \"id\": 10, \"type\": \"regular\", \"peer\": \"cloud\", " \
+	"\"side\": \"client\", \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\"" extra " }"
+#define TCP8883 ", \"protocol\": \"tcp\", \"port\": 8883"
 
 static const struct {
 	const char *name;
@@ -45,16 +59,77 @@ static const struct {
 	  "t.json:1:13: node.listen_port: expected a port number from 1 to 65535", 1 },
 	{ "port string", "{ \"node\": { \"listen_port\": \"51820\" } }",
 	  "t.json:1:13: node.listen_port: expected a port number from 1 to 65535", 1 },
-	{ "unknown overlay key", "{ \"node\": { \"overlay\": { \"mtu\": 1 } } }",
-	  "t.json:1:26: node.overlay.mtu: unknown key", 1 },
+	{ "unknown overlay key",
+	  "{ \"node\": { \"overlay\": { \"interface\": \"t0\", \"address\": \"100.64.0.1/10\", \"mtu\": 1 } } }",
+	  "t.json:1:73: node.overlay.mtu: unknown key", 1 },
+	{ "overlay without prefix",
+	  "{ \"node\": { \"overlay\": { \"interface\": \"t0\", \"address\": \"100.64.0.1\" } } }",
+	  "t.json:1:45: node.overlay.address: expected an IPv4 address with a prefix length of 1 to 30, like 100.64.0.1/10", 1 },
+	{ "overlay interface too long",
+	  "{ \"node\": { \"overlay\": { \"interface\": \"a-very-long-name0\", \"address\": \"100.64.0.1/10\" } } }",
+	  "t.json:1:26: node.overlay.interface: expected an interface name of 1 to 15 characters", 1 },
 	{ "peer not object", "{ \"peers\": { \"cloud-1\": 5 } }",
 	  "t.json:1:14: peers.cloud-1: expected an object", 1 },
-	{ "peer endpoint type", "{ \"peers\": { \"c\": { \"endpoint\": 5 } } }",
+	{ "peer endpoint type", "{ \"peers\": { \"c\": { \"endpoint\": 5, \"overlay\": \"100.64.0.2\" } } }",
 	  "t.json:1:21: peers.c.endpoint: expected a string", 1 },
+	{ "peer endpoint without port", "{ \"peers\": { \"c\": { \"endpoint\": \"198.18.0.2\", \"overlay\": \"100.64.0.2\" } } }",
+	  "t.json:1:21: peers.c.endpoint: expected an IPv4 address and port, like 198.18.0.2:51820", 1 },
+	{ "peer without overlay", "{ \"peers\": { \"c\": { \"endpoint\": \"198.18.0.2:1\" } } }",
+	  "t.json:1:14: peers.c: \"overlay\" is missing", 1 },
 	{ "tunnels not array", "{ \"tunnels\": {} }",
 	  "t.json:1:3: tunnels: expected an array", 1 },
-	{ "tunnels not yet", "{ \"tunnels\": [ {} ] }",
-	  "t.json:1:3: tunnels: tunnels are not supported by this version yet", 1 },
+	{ "tunnel without node", "{ \"tunnels\": [ {} ] }",
+	  "t.json:1:16: tunnels.0: \"id\" is missing", 8 },
+	{ "valid but no node section",
+	  "{ \"peers\": { \"cloud\": { \"endpoint\": \"198.18.0.2:51820\", \"overlay\": \"100.64.0.2\" } },\n"
+	  "  \"tunnels\": [ " TUN(TCP8883) " ] }",
+	  "t.json:1:1: (top level): a config with tunnels needs \"node\" with \"listen_port\" and \"overlay\"", 1 },
+	{ "tunnel id zero", NODE(TUN(TCP8883) ", " "{ \"id\": 0 }"),
+	  "t.json:4:249: tunnels.1.id: expected a tunnel id from 1 to 65535", 7 },
+	{ "duplicate tunnel id", NODE(TUN(TCP8883) ", " TUN(", \"protocol\": \"udp\", \"port\": 53")),
+	  "t.json:4:249: tunnels.1.id: duplicate tunnel id 10 (also tunnels[0])", 1 },
+	{ "unknown type", NODE("{ \"id\": 10, \"type\": \"vpn\", \"peer\": \"cloud\", \"side\": \"client\", \"protocol\": \"tcp\", \"port\": 1, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:28: tunnels.0.type: expected \"regular\", \"internet\" or \"external\"", 1 },
+	{ "unknown protocol", NODE(TUN(", \"protocol\": \"sctp\", \"port\": 1")),
+	  "t.json:4:212: tunnels.0.protocol: expected \"tcp\", \"udp\" or \"icmp\"", 1 },
+	{ "port out of range", NODE(TUN(", \"protocol\": \"udp\", \"port\": 70000")),
+	  "t.json:4:231: tunnels.0.port: expected a port number from 1 to 65535", 1 },
+	{ "tcp without port", NODE(TUN(", \"protocol\": \"tcp\"")),
+	  "t.json:4:16: tunnels.0: \"port\" is missing", 1 },
+	{ "icmp with a port", NODE(TUN(", \"protocol\": \"icmp\", \"port\": 7")),
+	  "t.json:4:232: tunnels.0.port: not allowed with protocol icmp", 1 },
+	{ "internet with a port", NODE("{ \"id\": 11, \"type\": \"internet\", \"peer\": \"cloud\", \"side\": \"client\", \"port\": 1, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:83: tunnels.0.port: not allowed for an internet tunnel (it carries everything)", 1 },
+	{ "external without target", NODE("{ \"id\": 12, \"type\": \"external\", \"peer\": \"cloud\", \"side\": \"client\", \"protocol\": \"tcp\", \"port\": 554, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:16: tunnels.0: \"target\" is missing", 1 },
+	{ "target on a regular tunnel", NODE(TUN(TCP8883 ", \"target\": \"192.168.50.10\"")),
+	  "t.json:4:245: tunnels.0.target: not allowed except for an external tunnel", 1 },
+	{ "bad base64 key", NODE("{ \"id\": 10, \"type\": \"regular\", \"peer\": \"cloud\", \"side\": \"client\", \"protocol\": \"tcp\", \"port\": 1, \"private_key\": \"not*base64\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:112: tunnels.0.private_key: expected a base64 X25519 key of 32 bytes", 1 },
+	{ "short key", NODE("{ \"id\": 10, \"type\": \"regular\", \"peer\": \"cloud\", \"side\": \"client\", \"protocol\": \"tcp\", \"port\": 1, \"private_key\": \"" KEY "\", \"peer_public_key\": \"QUJD\" }"),
+	  "t.json:4:175: tunnels.0.peer_public_key: expected a base64 X25519 key of 32 bytes", 1 },
+	{ "key and key file", NODE(TUN(TCP8883 ", \"private_key_file\": \"/nonexistent\"")),
+	  "t.json:4:16: tunnels.0: give \"private_key\" or \"private_key_file\", not both", 2 },
+	{ "missing key file", NODE("{ \"id\": 10, \"type\": \"regular\", \"peer\": \"cloud\", \"side\": \"client\", \"protocol\": \"tcp\", \"port\": 1, \"private_key_file\": \"/nonexistent/k\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:112: tunnels.0.private_key_file: /nonexistent/k: No such file or directory", 1 },
+	{ "no private key at all", NODE("{ \"id\": 10, \"type\": \"regular\", \"peer\": \"cloud\", \"side\": \"server\", \"protocol\": \"tcp\", \"port\": 1, \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:16: tunnels.0: \"private_key\" or \"private_key_file\" is missing", 1 },
+	{ "unknown peer", NODE("{ \"id\": 10, \"type\": \"regular\", \"peer\": \"edge\", \"side\": \"client\", \"protocol\": \"tcp\", \"port\": 1, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:47: tunnels.0.peer: no peer named \"edge\" in \"peers\"", 1 },
+	{ "bad side", NODE("{ \"id\": 10, \"type\": \"regular\", \"peer\": \"cloud\", \"side\": \"both\", \"protocol\": \"tcp\", \"port\": 1, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:64: tunnels.0.side: expected \"client\" or \"server\"", 1 },
+	{ "peer outside the overlay prefix",
+	  "{ \"node\": { \"listen_port\": 51820,\n"
+	  "    \"overlay\": { \"interface\": \"tunctl0\", \"address\": \"100.64.0.1/10\" } },\n"
+	  "  \"peers\": { \"cloud\": { \"endpoint\": \"198.18.0.2:51820\", \"overlay\": \"10.0.0.2\" } },\n"
+	  "  \"tunnels\": [ " TUN(TCP8883) " ] }",
+	  "t.json:3:57: peers.cloud.overlay: outside the node's overlay prefix", 1 },
+	{ "client tunnel to a peer without endpoint",
+	  "{ \"node\": { \"listen_port\": 51820,\n"
+	  "    \"overlay\": { \"interface\": \"tunctl0\", \"address\": \"100.64.0.1/10\" } },\n"
+	  "  \"peers\": { \"cloud\": { \"overlay\": \"100.64.0.2\" } },\n"
+	  "  \"tunnels\": [ " TUN(TCP8883) " ] }",
+	  "t.json:4:47: tunnels.0.peer: the client side needs the peer's \"endpoint\"", 1 },
 	{ "every error reported", "{ \"x\": 1, \"y\": 2, \"local\": { \"arp\": 1, \"z\": 0 } }",
 	  "t.json:1:3: x: unknown key", 4 },
 	{ "empty file", "", "t.json:1:0: '[' or '{' expected near end of file", 1 },
@@ -77,6 +152,10 @@ START_TEST(test_bad_config)
 		      bad[_i].first_error);
 	ck_assert_msg(!conf.local.arp, "%s: output changed on error",
 		      bad[_i].name);
+	/* No error message ever carries a key. */
+	for (size_t k = 0; k < d.n; k++)
+		ck_assert_msg(!strstr(d.msg[k], KEY), "%s: a key in \"%s\"",
+			      bad[_i].name, d.msg[k]);
 	conf_diag_free(&d);
 }
 END_TEST
@@ -107,7 +186,7 @@ START_TEST(test_local_switches)
 }
 END_TEST
 
-START_TEST(test_spec_shape_without_tunnels)
+START_TEST(test_spec_shape)
 {
 	static const char text[] =
 		"{ \"node\": { \"name\": \"hub-1\", \"listen_port\": 51820,\n"
@@ -119,6 +198,68 @@ START_TEST(test_spec_shape_without_tunnels)
 	struct conf_diag d;
 
 	ck_assert_int_eq(load(text, &conf, &d), 0);
+}
+END_TEST
+
+/* The spec's example, key file included, as a data model. */
+START_TEST(test_full_model)
+{
+	char dir[] = "/tmp/tunctl-conf-XXXXXX", keyfile[64], text[4096];
+	struct tunctl_conf conf;
+	struct conf_diag d;
+	FILE *f;
+	int n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(keyfile, sizeof(keyfile), "%s/t11.key", dir);
+	f = fopen(keyfile, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n", KEY);
+	fclose(f);
+	chmod(keyfile, 0600);
+	n = snprintf(text, sizeof(text),
+		"{ \"node\": { \"name\": \"hub-1\", \"listen_port\": 51820,\n"
+		"    \"overlay\": { \"interface\": \"tunctl0\", \"address\": \"100.64.0.1/10\" } },\n"
+		"  \"local\": { \"arp\": true, \"ndp\": true, \"dhcp\": true },\n"
+		"  \"peers\": { \"cloud-1\": { \"endpoint\": \"198.18.0.2:51820\", \"overlay\": \"100.64.0.2\" } },\n"
+		"  \"tunnels\": [\n"
+		"    { \"id\": 10, \"type\": \"regular\", \"peer\": \"cloud-1\", \"side\": \"client\",\n"
+		"      \"protocol\": \"tcp\", \"port\": 8883, \"private_key\": \"%s\", \"peer_public_key\": \"%s\" },\n"
+		"    { \"id\": 11, \"type\": \"internet\", \"peer\": \"cloud-1\", \"side\": \"client\",\n"
+		"      \"private_key_file\": \"%s\", \"peer_public_key\": \"%s\" },\n"
+		"    { \"id\": 12, \"type\": \"external\", \"peer\": \"cloud-1\", \"side\": \"client\",\n"
+		"      \"target\": \"192.168.50.10\", \"protocol\": \"tcp\", \"port\": 554, \"enabled\": false,\n"
+		"      \"private_key\": \"%s\", \"peer_public_key\": \"%s\" } ] }",
+		KEY, KEY, keyfile, KEY, KEY, KEY);
+	ck_assert_int_eq(conf_load_text("spec.json", text, n, &conf, &d), 0);
+	ck_assert_str_eq(conf.node_name, "hub-1");
+	ck_assert_uint_eq(conf.listen_port, 51820);
+	ck_assert_str_eq(conf.overlay_ifname, "tunctl0");
+	ck_assert_uint_eq(conf.overlay_prefix, 10);
+	ck_assert_uint_eq(conf.n_peers, 1);
+	ck_assert(conf.peers[0].has_endpoint);
+	ck_assert_uint_eq(ntohs(conf.peers[0].endpoint.sin_port), 51820);
+	ck_assert_uint_eq(conf.n_tunnels, 3);
+	ck_assert_uint_eq(conf.tunnels[0].id, 10);
+	ck_assert_uint_eq(conf.tunnels[0].protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(conf.tunnels[0].port, 8883);
+	ck_assert(!conf.tunnels[0].server && conf.tunnels[0].enabled);
+	ck_assert_int_eq(conf.tunnels[1].type, TUNNEL_INTERNET);
+	ck_assert(key_equal(conf.tunnels[1].private_key, conf.tunnels[0].private_key));
+	ck_assert_int_eq(conf.tunnels[2].type, TUNNEL_EXTERNAL);
+	ck_assert(!conf.tunnels[2].enabled);
+	ck_assert_uint_eq(conf.tunnels[2].target.s_addr, inet_addr("192.168.50.10"));
+	conf_free(&conf);
+	ck_assert_ptr_null(conf.tunnels);
+
+	/* The same key file, readable by others: refused, and said why. */
+	chmod(keyfile, 0644);
+	ck_assert_int_eq(conf_load_text("spec.json", text, n, &conf, &d), -EINVAL);
+	ck_assert_msg(strstr(d.msg[0], "readable by group or others (chmod 600 it)"),
+		      "%s", d.msg[0]);
+	conf_diag_free(&d);
+	unlink(keyfile);
+	rmdir(dir);
 }
 END_TEST
 
@@ -151,7 +292,8 @@ Suite *config_suite(void)
 	tcase_add_loop_test(tc, test_bad_config, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_defaults_all_on);
 	tcase_add_test(tc, test_local_switches);
-	tcase_add_test(tc, test_spec_shape_without_tunnels);
+	tcase_add_test(tc, test_spec_shape);
+	tcase_add_test(tc, test_full_model);
 	tcase_add_test(tc, test_file_errors);
 	suite_add_tcase(s, tc);
 	return s;
