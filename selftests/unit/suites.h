@@ -12,5 +12,6 @@ Suite *util_suite(void);
 Suite *replay_suite(void);
 Suite *keys_suite(void);
 Suite *noise_suite(void);
+Suite *policy_suite(void);
 
 #endif

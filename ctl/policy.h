@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What may cross a tunnel, judged on the inner (decrypted) IPv4 packet.
+ * A regular tunnel carries one protocol and port from its client to its
+ * server and only replies back: the client's requests go to the server's
+ * overlay address and the tunnel's port, the server's answers come from
+ * that port. For ICMP: echo requests one way, echo replies the other.
+ */
+#ifndef TUNCTL_POLICY_H
+#define TUNCTL_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The parts of an inner packet the policy looks at (network order). */
+struct inner_pkt {
+	uint32_t saddr, daddr;
+	uint8_t proto;
+	uint16_t sport, dport;	/* host order; ICMP: type in sport */
+};
+
+enum inner_verdict {
+	INNER_OK = 0,
+	INNER_MALFORMED,	/* not a whole, unfragmented IPv4 packet */
+	INNER_NOT_ALLOWED,	/* well formed, but not this tunnel's */
+};
+
+/* One side's view of a tunnel's traffic. */
+struct tunnel_rule {
+	bool server;		/* our side of the tunnel */
+	uint32_t own_addr;	/* our overlay address (network order) */
+	uint32_t peer_addr;	/* the peer's overlay address */
+	uint8_t proto;
+	uint16_t port;		/* host order; 0 for ICMP */
+};
+
+/* Parse the headers the policy needs; INNER_OK or INNER_MALFORMED. */
+enum inner_verdict inner_parse(const uint8_t *pkt, size_t len,
+			       struct inner_pkt *out);
+/* May this packet leave us into the tunnel (outbound) or come out of it? */
+enum inner_verdict policy_check(const struct tunnel_rule *r,
+				const struct inner_pkt *p, bool outbound);
+/*
+ * The key a packet leaving us is looked up by: the peer's address, the
+ * protocol and the tunnel's port as this packet carries it (dport on the
+ * client side, sport on the server side; 0 for ICMP).
+ */
+uint16_t policy_out_port(bool server, const struct inner_pkt *p);
+
+#endif /* TUNCTL_POLICY_H */

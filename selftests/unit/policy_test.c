@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The inner-packet policy: a table of packets, sides and directions. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "policy.h"
+#include "suites.h"
+
+#define CLIENT "100.64.0.1"
+#define SERVER "100.64.0.2"
+#define OTHER "100.64.0.9"
+
+static size_t build(uint8_t *b, const char *src, const char *dst, uint8_t proto,
+		    uint16_t sport, uint16_t dport)
+{
+	size_t l4 = proto == IPPROTO_TCP ? 20 : 8;
+
+	memset(b, 0, 64);
+	b[0] = 0x45;
+	b[2] = 0;
+	b[3] = 20 + l4;
+	b[8] = 64;
+	b[9] = proto;
+	inet_pton(AF_INET, src, b + 12);
+	inet_pton(AF_INET, dst, b + 16);
+	if (proto == IPPROTO_ICMP) {
+		b[20] = sport;	/* type */
+	} else {
+		b[20] = sport >> 8;
+		b[21] = sport;
+		b[22] = dport >> 8;
+		b[23] = dport;
+	}
+	return 20 + l4;
+}
+
+static const struct {
+	const char *name;
+	bool server;		/* whose rule */
+	bool outbound;
+	const char *src, *dst;
+	uint8_t proto;
+	uint16_t sport, dport;
+	enum inner_verdict want;
+} cases[] = {
+	{ "client request", false, true, CLIENT, SERVER, IPPROTO_TCP, 40000, 8883, INNER_OK },
+	{ "client request to another port", false, true, CLIENT, SERVER, IPPROTO_TCP, 40000, 8884, INNER_NOT_ALLOWED },
+	{ "client request, other protocol", false, true, CLIENT, SERVER, IPPROTO_UDP, 40000, 8883, INNER_NOT_ALLOWED },
+	{ "client request to another host", false, true, CLIENT, OTHER, IPPROTO_TCP, 40000, 8883, INNER_NOT_ALLOWED },
+	{ "client request from a spoofed source", false, true, OTHER, SERVER, IPPROTO_TCP, 40000, 8883, INNER_NOT_ALLOWED },
+	{ "server reply reaching the client", false, false, SERVER, CLIENT, IPPROTO_TCP, 8883, 40000, INNER_OK },
+	{ "server-initiated packet reaching the client", false, false, SERVER, CLIENT, IPPROTO_TCP, 5555, 8883, INNER_NOT_ALLOWED },
+	{ "request arriving at the server", true, false, CLIENT, SERVER, IPPROTO_TCP, 40000, 8883, INNER_OK },
+	{ "request to another port arriving at the server", true, false, CLIENT, SERVER, IPPROTO_TCP, 40000, 22, INNER_NOT_ALLOWED },
+	{ "server reply leaving", true, true, SERVER, CLIENT, IPPROTO_TCP, 8883, 40000, INNER_OK },
+	{ "server connecting out to the client", true, true, SERVER, CLIENT, IPPROTO_TCP, 40001, 22, INNER_NOT_ALLOWED },
+	{ "icmp echo request out (client)", false, true, CLIENT, SERVER, IPPROTO_ICMP, 8, 0, INNER_OK },
+	{ "icmp echo reply in (client)", false, false, SERVER, CLIENT, IPPROTO_ICMP, 0, 0, INNER_OK },
+	{ "icmp echo request in (client)", false, false, SERVER, CLIENT, IPPROTO_ICMP, 8, 0, INNER_NOT_ALLOWED },
+	{ "icmp unreachable in (client)", false, false, SERVER, CLIENT, IPPROTO_ICMP, 3, 0, INNER_NOT_ALLOWED },
+	{ "icmp echo reply out (server)", true, true, SERVER, CLIENT, IPPROTO_ICMP, 0, 0, INNER_OK },
+};
+
+START_TEST(test_policy_table)
+{
+	struct tunnel_rule r = { .server = cases[_i].server };
+	uint8_t buf[64];
+	struct inner_pkt p;
+	size_t len;
+	uint32_t c, s;
+
+	inet_pton(AF_INET, CLIENT, &c);
+	inet_pton(AF_INET, SERVER, &s);
+	r.own_addr = r.server ? s : c;
+	r.peer_addr = r.server ? c : s;
+	r.proto = cases[_i].proto == IPPROTO_ICMP ? IPPROTO_ICMP : IPPROTO_TCP;
+	r.port = cases[_i].proto == IPPROTO_ICMP ? 0 : 8883;
+	len = build(buf, cases[_i].src, cases[_i].dst, cases[_i].proto,
+		    cases[_i].sport, cases[_i].dport);
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_OK);
+	ck_assert_msg(policy_check(&r, &p, cases[_i].outbound) == cases[_i].want,
+		      "%s", cases[_i].name);
+}
+END_TEST
+
+START_TEST(test_malformed)
+{
+	uint8_t buf[64];
+	struct inner_pkt p;
+	size_t len = build(buf, CLIENT, SERVER, IPPROTO_TCP, 1, 8883);
+
+	ck_assert_int_eq(inner_parse(buf, 19, &p), INNER_MALFORMED);
+	ck_assert_int_eq(inner_parse(buf, len - 1, &p), INNER_MALFORMED);
+	buf[0] = 0x65;
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
+	buf[0] = 0x44;
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
+	buf[0] = 0x45;
+	buf[6] = 0x20;	/* more fragments */
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
+	buf[6] = 0;
+	buf[3] = 30;	/* TCP header cut */
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
+	buf[3] = 40;
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_OK);
+	ck_assert_uint_eq(policy_out_port(false, &p), 8883);
+	ck_assert_uint_eq(policy_out_port(true, &p), 1);
+}
+END_TEST
+
+Suite *policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc = tcase_create("inner");
+
+	tcase_add_loop_test(tc, test_policy_table, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_malformed);
+	suite_add_tcase(s, tc);
+	return s;
+}
