@@ -13,5 +13,6 @@ Suite *replay_suite(void);
 Suite *keys_suite(void);
 Suite *noise_suite(void);
 Suite *policy_suite(void);
+Suite *handshake_suite(void);
 
 #endif
