@@ -32,6 +32,32 @@ static int preflight(const char *cmd, const char *dev)
 	return EXIT_OK;
 }
 
+/* Regular tunnels run; internet and external ones are not built yet. */
+static int check_supported(const char *dev, const char *path,
+			   struct tunctl_conf *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_tunnels; i++) {
+		if (conf->tunnels[i].type == TUNNEL_REGULAR)
+			continue;
+		err("attach %s: config %s: tunnel %u: %s tunnels are not supported by this version yet; nothing changed",
+		    dev, path, conf->tunnels[i].id,
+		    conf_tunnel_type_name(conf->tunnels[i].type));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* After detach, a later attach starts from its own arguments. */
+static void forget_config(const char *dev)
+{
+	char path[4096];
+
+	if (!run_path(dev, "config", path, sizeof(path)))
+		unlink(path);
+}
+
 static int lock_dev(const char *cmd, const char *dev)
 {
 	int ret = dev_lock(dev, LOCK_WAIT_MS);
@@ -56,8 +82,11 @@ static bool rollback_expired(const char *dev)
  * given config and rollback are applied, and a dead daemon is restarted.
  */
 static int attach_again(const char *dev, const struct tunctl_conf *conf,
-			unsigned long rollback, bool foreground)
+			const char *config_path, unsigned long rollback,
+			bool foreground)
 {
+	char remembered[4096];
+
 	struct tunctl_config cfg;
 	pid_t pid = daemon_pid(dev);
 	int ret;
@@ -86,12 +115,19 @@ static int attach_again(const char *dev, const struct tunctl_conf *conf,
 		daemon_kick(dev);
 	}
 	notice("%s: already attached%s", dev,
-	       conf ? "; config applied" : "");
+	       conf ? "; its \"local\" section applied" : "");
+	if (conf && conf->n_tunnels && pid)
+		notice("%s: the running daemon keeps its tunnels; detach and attach to change them",
+		       dev);
+	/* A dead daemon comes back with the config it had, unless given one. */
+	if (!config_path && !daemon_config_path(dev, remembered,
+						 sizeof(remembered)))
+		config_path = remembered;
 	if (foreground) {
 		dev_unlock();
-		return daemon_run(dev) ? EXIT_RUNTIME : EXIT_OK;
+		return daemon_run(dev, config_path, -1) ? EXIT_RUNTIME : EXIT_OK;
 	}
-	if (!pid && daemon_spawn(dev))
+	if (!pid && daemon_spawn(dev, config_path))
 		return EXIT_RUNTIME;
 	return EXIT_OK;
 }
@@ -163,14 +199,11 @@ int cmd_attach(int argc, char **argv)
 			    o.dev, config_path);
 			return EXIT_USAGE;
 		}
-		/* The daemon that runs tunnels is not in this build yet. */
-		if (conf.n_tunnels) {
+		ret = check_supported(o.dev, config_path, &conf);
+		if (ret) {
 			conf_free(&conf);
-			err("attach %s: config %s: tunnels are not supported by this version yet; nothing changed",
-			    o.dev, config_path);
-			return EXIT_USAGE;
+			return ret;
 		}
-		conf_free(&conf);
 	}
 	if (!if_nametoindex(o.dev)) {
 		err("attach %s: no such device", o.dev);
@@ -187,9 +220,12 @@ int cmd_attach(int argc, char **argv)
 			    o.dev, g.pin_root, o.dev, linked, o.dev);
 			return EXIT_RUNTIME;
 		}
-		if (linked && !rollback_expired(o.dev))
-			return attach_again(o.dev, config_path ? &conf : NULL,
-					    rollback, foreground);
+		if (linked && !rollback_expired(o.dev)) {
+			ret = attach_again(o.dev, config_path ? &conf : NULL,
+					   config_path, rollback, foreground);
+			conf_free(&conf);
+			return ret;
+		}
 		/*
 		 * Leftovers: a device that went away, or an attach whose
 		 * rollback expired while no daemon was there to detach it.
@@ -201,6 +237,7 @@ int cmd_attach(int argc, char **argv)
 	}
 
 	o.cfg.flags = conf_dp_flags(&conf);
+	conf_free(&conf);	/* the daemon reads its keys itself */
 	o.cfg.monitor_rate = TUNCTL_MONITOR_DEFAULT_RATE;
 	if (rollback)
 		o.cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
@@ -211,13 +248,13 @@ int cmd_attach(int argc, char **argv)
 		       o.dev, rollback, o.dev);
 	if (foreground) {
 		dev_unlock();
-		if (!daemon_run(o.dev))
+		if (!daemon_run(o.dev, config_path, -1))
 			return EXIT_OK;
 		dp_detach(o.dev);
 		err("attach %s: daemon failed; nothing changed", o.dev);
 		return EXIT_RUNTIME;
 	}
-	if (daemon_spawn(o.dev)) {
+	if (daemon_spawn(o.dev, config_path)) {
 		dp_detach(o.dev);
 		err("attach %s: daemon failed to start; nothing changed", o.dev);
 		return EXIT_RUNTIME;
@@ -256,6 +293,7 @@ int cmd_detach(int argc, char **argv)
 	if (lock_dev("detach", dev))
 		return EXIT_RUNTIME;
 	daemon_stop(dev);
+	forget_config(dev);
 	ret = dp_detach(dev);
 	if (ret) {
 		err("detach %s: %s", dev, strerror(-ret));

@@ -15,12 +15,16 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "ctlsock.h"
 #include "daemon.h"
+#include "node.h"
 #include "datapath.h"
 #include "pins.h"
 #include "util.h"
@@ -167,12 +171,142 @@ static int rollback(const char *dev)
 	return 1;
 }
 
-int daemon_run(const char *dev)
+/* The config the daemon runs, kept so a restarted daemon finds it. */
+static int remember_config(const char *dev, const char *config_path)
+{
+	char path[4096], real[4096];
+	FILE *f;
+
+	if (run_path(dev, "config", path, sizeof(path)))
+		return -ENAMETOOLONG;
+	if (!config_path) {
+		unlink(path);
+		return 0;
+	}
+	if (!realpath(config_path, real))
+		return -errno;
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "%s\n", real);
+	return fclose(f) ? -errno : 0;
+}
+
+int daemon_config_path(const char *dev, char *out, size_t sz)
+{
+	char path[4096];
+	FILE *f;
+	size_t n;
+
+	if (run_path(dev, "config", path, sizeof(path)))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(out, sz, f))
+		out[0] = '\0';
+	fclose(f);
+	n = strlen(out);
+	if (n && out[n - 1] == '\n')
+		out[n - 1] = '\0';
+	return out[0] ? 0 : -ENOENT;
+}
+
+#define TICK_MS 250
+
+/*
+ * Set up what the daemon runs: the tunnel engine when the config has
+ * tunnels, the control socket. Errors are reported; -errno.
+ */
+static int daemon_setup(const char *dev, const char *config_path,
+			struct node *nd, bool *has_node, int *ctl_fd)
+{
+	struct tunctl_conf conf;
+	struct conf_diag diag;
+	int ret;
+
+	*has_node = false;
+	*ctl_fd = -1;
+	if (config_path) {
+		ret = conf_load_file(config_path, &conf, &diag);
+		if (ret) {
+			conf_diag_print(&diag);
+			conf_diag_free(&diag);
+			return ret;
+		}
+		*has_node = conf.n_tunnels > 0;
+		conf_free(&conf);
+	}
+	if (*has_node) {
+		ret = node_start(nd, dev, config_path);
+		if (ret) {
+			node_stop(nd);
+			*has_node = false;
+			return ret;
+		}
+	}
+	*ctl_fd = ctlsock_listen(dev);
+	if (*ctl_fd < 0) {
+		err("daemon %s: control socket: %s", dev, strerror(-*ctl_fd));
+		return *ctl_fd;
+	}
+	return remember_config(dev, config_path);
+}
+
+static int daemon_loop(const char *dev, int sfd, struct node *nd,
+		       bool has_node, int ctl_fd)
 {
 	struct signalfd_siginfo si;
 	struct tunctl_config cfg;
+	uint64_t next_tick = mono_ns();
+
+	for (;;) {
+		struct pollfd pfd[4] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = ctl_fd, .events = POLLIN },
+			{ .fd = has_node ? nd->udp_fd : -1, .events = POLLIN },
+			{ .fd = has_node ? nd->tun_fd : -1, .events = POLLIN },
+		};
+		uint64_t now = mono_ns();
+		int wait_ms;
+
+		if (now >= next_tick) {
+			/* Re-read: confirm and attach write the map. */
+			if (dp_config_read(dev, &cfg)) {
+				logmsg(dev, "datapath gone (detached elsewhere); exiting");
+				return 0;
+			}
+			if (rollback_wait_ms(&cfg) == 0 && rollback(dev))
+				return 0;
+			if (has_node)
+				node_tick(nd);
+			next_tick = now + TICK_MS * 1000000ULL;
+		}
+		wait_ms = (int)((next_tick - now) / 1000000) + 1;
+		if (poll(pfd, 4, wait_ms) <= 0)
+			continue;
+		if (pfd[2].revents & POLLIN)
+			node_on_udp(nd);
+		if (pfd[3].revents & POLLIN)
+			node_on_tun(nd);
+		if (pfd[1].revents & POLLIN)
+			ctlsock_serve(ctl_fd, has_node ? nd : NULL);
+		if ((pfd[0].revents & POLLIN) &&
+		    read(sfd, &si, sizeof(si)) == sizeof(si) &&
+		    (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)) {
+			logmsg(dev, "stopping on signal %u", si.ssi_signo);
+			return 0;
+		}
+	}
+}
+
+int daemon_run(const char *dev, const char *config_path, int ready_fd)
+{
+	struct node nd = {};
+	bool has_node;
 	sigset_t mask;
-	int sfd, ret;
+	int sfd, ctl_fd, ret;
+	char ready = 1;
 
 	block_signals(&mask);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
@@ -188,38 +322,29 @@ int daemon_run(const char *dev)
 		close(sfd);
 		return ret;
 	}
-	logmsg(dev, "running");
-
-	for (;;) {
-		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-		int wait_ms;
-
-		/* Re-read every round: confirm and attach write the map. */
-		if (dp_config_read(dev, &cfg)) {
-			logmsg(dev, "datapath gone (detached elsewhere); exiting");
-			break;
-		}
-		wait_ms = rollback_wait_ms(&cfg);
-		if (wait_ms == 0) {
-			if (rollback(dev))
-				break;
-			wait_ms = 100;
-		}
-		/* Poll in slices so a changed deadline is noticed soon. */
-		if (wait_ms > 1000 || wait_ms < 0)
-			wait_ms = wait_ms < 0 ? -1 : 1000;
-		if (poll(&pfd, 1, wait_ms) <= 0)
-			continue;
-		if (read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-			logmsg(dev, "stopping on signal %u", si.ssi_signo);
-			break;
-		}
+	ret = daemon_setup(dev, config_path, &nd, &has_node, &ctl_fd);
+	if (!ret) {
+		logmsg(dev, "running%s", has_node ? " with tunnels" : "");
+		/* Ready: attach may return now. */
+		if (ready_fd >= 0 && write(ready_fd, &ready, 1) != 1)
+			ret = -EPIPE;
+		if (ready_fd >= 0)
+			close(ready_fd);
 	}
+	if (!ret)
+		ret = daemon_loop(dev, sfd, &nd, has_node, ctl_fd);
+	if (ctl_fd >= 0) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+		run_path(dev, "sock", sun.sun_path, sizeof(sun.sun_path));
+		unlink(sun.sun_path);
+		close(ctl_fd);
+	}
+	if (has_node)
+		node_stop(&nd);
 	remove_pidfile(dev);
 	close(sfd);
-	return 0;
+	return ret;
 }
 
 static int redirect_stdio(const char *dev)
@@ -243,7 +368,7 @@ static int redirect_stdio(const char *dev)
 	return 0;
 }
 
-int daemon_spawn(const char *dev)
+int daemon_spawn(const char *dev, const char *config_path)
 {
 	int pipefd[2], ret;
 	char ready = 0;
@@ -277,14 +402,7 @@ int daemon_spawn(const char *dev)
 			_exit(0);
 		if (redirect_stdio(dev))
 			_exit(1);
-		/* Ready once the pid file exists: daemon_run writes it first. */
-		if (write_pidfile(dev) == 0) {
-			ready = 1;
-			if (write(pipefd[1], &ready, 1) != 1)
-				_exit(1);
-		}
-		close(pipefd[1]);
-		_exit(daemon_run(dev) ? 1 : 0);
+		_exit(daemon_run(dev, config_path, pipefd[1]) ? 1 : 0);
 	}
 	close(pipefd[1]);
 	waitpid(pid, NULL, 0);

@@ -10,10 +10,20 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Fork a daemon for dev; returns once it is running (0) or failed. */
-int daemon_spawn(const char *dev);
-/* Run the daemon loop in this process until told to stop. */
-int daemon_run(const char *dev);
+#include <stddef.h>
+
+/*
+ * Fork a daemon for dev running config_path (may be NULL); returns once
+ * it is up, tunnels included (0), or failed.
+ */
+int daemon_spawn(const char *dev, const char *config_path);
+/*
+ * Run the daemon in this process until told to stop; writes a byte to
+ * ready_fd (if >= 0) once it is up.
+ */
+int daemon_run(const char *dev, const char *config_path, int ready_fd);
+/* The config the running (or last) daemon of dev was started with. */
+int daemon_config_path(const char *dev, char *out, size_t sz);
 /* The running daemon's pid for dev, or 0. */
 pid_t daemon_pid(const char *dev);
 /* Stop dev's daemon, if any, and wait for it to go. */

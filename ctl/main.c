@@ -26,6 +26,7 @@ static const struct cmd cmds[] = {
 	{ "confirm", cmd_confirm, "confirm DEV" },
 	{ "status", cmd_status, "status [DEV] [-j]" },
 	{ "monitor", cmd_monitor, "monitor [DEV] [-j] [--count N]" },
+	{ "tunnel", cmd_tunnel, "tunnel { list [-j] | disable ID | enable ID }" },
 	{ "check-config", cmd_check_config, "check-config FILE" },
 	{ "genkey", cmd_genkey, "genkey > PRIVATE-KEY-FILE" },
 	{ "pubkey", cmd_pubkey, "pubkey < PRIVATE-KEY-FILE > PUBLIC-KEY-FILE" },

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The daemon's control socket: a tiny line protocol with JSON answers. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "ctlsock.h"
+#include "node.h"
+#include "pins.h"
+#include "util.h"
+
+#define IO_TIMEOUT_MS 2000
+
+static int sock_path(const char *dev, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	return run_path(dev, "sock", sun->sun_path, sizeof(sun->sun_path));
+}
+
+int ctlsock_listen(const char *dev)
+{
+	struct sockaddr_un sun;
+	int fd, ret;
+
+	ret = sock_path(dev, &sun);
+	if (ret)
+		return ret;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(sun.sun_path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    chmod(sun.sun_path, 0600) || listen(fd, 8)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static json_t *answer(struct node *nd, const char *req)
+{
+	unsigned long id;
+	char verb[16], arg[16];
+	int n, ret;
+
+	n = sscanf(req, "%15s %15s", verb, arg);
+	if (n == 1 && !strcmp(verb, "list"))
+		return json_pack("{so}", "tunnels", node_tunnels_json(nd));
+	if (n == 2 && (!strcmp(verb, "disable") || !strcmp(verb, "enable")) &&
+	    !parse_uint(arg, 1, 65535, &id)) {
+		ret = node_set_enabled(nd, id, !strcmp(verb, "enable"));
+		if (ret)
+			return json_pack("{ss}", "error", "no such tunnel");
+		return json_pack("{sb}", "ok", 1);
+	}
+	return json_pack("{ss}", "error", "unknown request");
+}
+
+void ctlsock_serve(int listen_fd, struct node *nd)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct ucred cred;
+	socklen_t cl = sizeof(cred);
+	char req[128] = "";
+	json_t *ans;
+	ssize_t n;
+	char *out;
+	int fd;
+
+	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) || cred.uid) {
+		close(fd);
+		return;
+	}
+	pfd.fd = fd;
+	if (poll(&pfd, 1, IO_TIMEOUT_MS) == 1) {
+		n = read(fd, req, sizeof(req) - 1);
+		req[n > 0 ? n : 0] = '\0';
+	}
+	ans = answer(nd, req);
+	out = json_dumps(ans, JSON_COMPACT);
+	if (out) {
+		if (write(fd, out, strlen(out)) < 0 || write(fd, "\n", 1) < 0)
+			errno = 0;	/* the client went away: nothing to do */
+		free(out);
+	}
+	json_decref(ans);
+	close(fd);
+}
+
+json_t *ctlsock_request(const char *dev, const char *line)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct sockaddr_un sun;
+	static char buf[1 << 20];
+	size_t len = 0;
+	json_error_t jerr;
+	ssize_t n;
+	int fd;
+
+	if (sock_path(dev, &sun))
+		return NULL;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    write(fd, line, strlen(line)) < 0) {
+		close(fd);
+		return NULL;
+	}
+	shutdown(fd, SHUT_WR);
+	pfd.fd = fd;
+	while (len < sizeof(buf) - 1 && poll(&pfd, 1, IO_TIMEOUT_MS) == 1) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return json_loads(buf, 0, &jerr);
+}

@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The tunnel engine: packets from the overlay are matched to a tunnel by
+ * (peer, protocol, port), checked against its policy, encrypted and sent;
+ * packets from the underlay are found by session index, decrypted,
+ * checked and written to the overlay. The client side initiates
+ * handshakes (on start and when a session ages), the server answers.
+ * Every session we can receive on is mirrored into dp_sessions so that
+ * XDP admits its packets and nothing else.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <endian.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <sodium.h>
+
+#include "datapath.h"
+#include "node.h"
+#include "pins.h"
+#include "tun.h"
+#include "util.h"
+#include "wire.h"
+
+#define PKT_MAX 65536
+
+const char *const tdrop_names[TDROP_MAX] = {
+	[TDROP_NOT_AUTHENTIC] = "not-authentic",
+	[TDROP_REPLAY] = "replay",
+	[TDROP_POLICY] = "policy",
+	[TDROP_NO_SESSION] = "no-session",
+	[TDROP_DISABLED] = "disabled",
+	[TDROP_HS_REJECTED] = "handshake-rejected",
+	[TDROP_HS_REPLAY] = "handshake-replay",
+};
+
+/* --- session index -> tunnel -------------------------------------------- */
+
+struct index_slot {
+	uint32_t index;		/* 0: empty */
+	bool gone;		/* a tombstone */
+	struct tunnel *t;
+};
+
+static struct index_slot *index_find(struct node *nd, uint32_t index,
+				     bool for_insert)
+{
+	size_t mask = nd->index_cap - 1, i = (index * 2654435761U) & mask;
+	struct index_slot *tomb = NULL;
+
+	for (;;) {
+		struct index_slot *s = &nd->index[i];
+
+		if (!s->index && !s->gone)
+			return for_insert ? (tomb ? tomb : s) : NULL;
+		if (s->gone && !tomb)
+			tomb = s;
+		if (s->index == index && !s->gone)
+			return s;
+		i = (i + 1) & mask;
+	}
+}
+
+/* Sessions are few per tunnel: at most 4 live indices each. */
+static uint32_t index_new(struct node *nd, struct tunnel *t)
+{
+	struct index_slot *s;
+	uint32_t index;
+
+	do
+		index = randombytes_random();
+	while (!index || index_find(nd, index, false));
+	s = index_find(nd, index, true);
+	s->index = index;
+	s->gone = false;
+	s->t = t;
+	return index;
+}
+
+static void index_drop(struct node *nd, uint32_t index)
+{
+	struct index_slot *s = index ? index_find(nd, index, false) : NULL;
+
+	if (s) {
+		s->index = 0;
+		s->gone = true;
+		s->t = NULL;
+	}
+}
+
+/* --- routes: which tunnel a packet from the overlay belongs to ----------- */
+
+struct route {
+	uint32_t peer;		/* network order */
+	uint8_t proto;
+	bool server;
+	uint16_t port;
+	struct tunnel *t;
+};
+
+static int route_cmp(const void *a, const void *b)
+{
+	const struct route *x = a, *y = b;
+
+	if (x->peer != y->peer)
+		return x->peer < y->peer ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto - y->proto;
+	if (x->server != y->server)
+		return x->server - y->server;
+	return (int)x->port - (int)y->port;
+}
+
+static struct tunnel *route_lookup(struct node *nd, const struct inner_pkt *p)
+{
+	struct route key = { .peer = p->daddr, .proto = p->proto }, *r;
+	int server;
+
+	for (server = 0; server < 2; server++) {
+		key.server = server;
+		key.port = policy_out_port(server, p);
+		r = bsearch(&key, nd->routes, nd->n_routes, sizeof(key),
+			    route_cmp);
+		if (r)
+			return r->t;
+	}
+	return NULL;
+}
+
+/* --- the datapath maps --------------------------------------------------- */
+
+static void map_tunnel(struct node *nd, struct tunnel *t)
+{
+	struct tunctl_tunnel v = {
+		.flags = (t->enabled ? TUNCTL_TUN_ENABLED : 0) |
+			 (t->conf.server ? TUNCTL_TUN_SERVER : 0),
+	};
+
+	bpf_map_update_elem(nd->map_tunnels, &t->conf.id, &v, BPF_ANY);
+}
+
+static void map_session(struct node *nd, struct tunnel *t, uint32_t index)
+{
+	struct tunctl_session v = {
+		.tunnel_id = t->conf.id,
+		.peer_addr = t->endpoint.sin_addr.s_addr,
+		.peer_port = t->endpoint.sin_port,
+		/* A client may roam: the server follows its authenticated packets. */
+		.roam = t->conf.server,
+	};
+
+	bpf_map_update_elem(nd->map_sessions, &index, &v, BPF_ANY);
+}
+
+static void unmap_session(struct node *nd, uint32_t index)
+{
+	if (index)
+		bpf_map_delete_elem(nd->map_sessions, &index);
+}
+
+/* dp_peers counts the tunnels sending to an endpoint. */
+static void peer_ref(struct node *nd, const struct sockaddr_in *ep, int delta)
+{
+	struct tunctl_peer_key k = {
+		.addr = ep->sin_addr.s_addr, .port = ep->sin_port,
+	};
+	__u32 n = 0;
+
+	bpf_map_lookup_elem(nd->map_peers, &k, &n);
+	n += delta;
+	if ((int)n > 0)
+		bpf_map_update_elem(nd->map_peers, &k, &n, BPF_ANY);
+	else
+		bpf_map_delete_elem(nd->map_peers, &k);
+}
+
+static void set_endpoint(struct node *nd, struct tunnel *t,
+			 const struct sockaddr_in *from)
+{
+	if (t->has_endpoint &&
+	    t->endpoint.sin_addr.s_addr == from->sin_addr.s_addr &&
+	    t->endpoint.sin_port == from->sin_port)
+		return;
+	if (t->endpoint_in_map)
+		peer_ref(nd, &t->endpoint, -1);
+	t->endpoint = *from;
+	t->has_endpoint = true;
+	peer_ref(nd, &t->endpoint, +1);
+	t->endpoint_in_map = true;
+	/* Sessions carry the peer address the datapath checks. */
+	if (t->cur.valid)
+		map_session(nd, t, t->cur.local_index);
+	if (t->prev.valid)
+		map_session(nd, t, t->prev.local_index);
+	if (t->next.valid)
+		map_session(nd, t, t->next.local_index);
+}
+
+/* Empty what a previous daemon may have left in the maps. */
+static void clear_map(int fd, size_t key_size)
+{
+	uint8_t key[16], next[16];
+
+	while (!bpf_map_get_next_key(fd, NULL, next)) {
+		memcpy(key, next, key_size);
+		if (bpf_map_delete_elem(fd, key))
+			break;
+	}
+}
+
+/* --- sessions ------------------------------------------------------------ */
+
+static void session_drop(struct node *nd, struct session *s)
+{
+	if (!s->valid)
+		return;
+	index_drop(nd, s->local_index);
+	unmap_session(nd, s->local_index);
+	session_wipe(s);
+}
+
+static void hs_abort(struct node *nd, struct tunnel *t)
+{
+	if (!t->hs_pending)
+		return;
+	index_drop(nd, t->hs_index);
+	unmap_session(nd, t->hs_index);
+	noise_hs_wipe(&t->hs);
+	t->hs_pending = false;
+}
+
+static void queue_clear(struct tunnel *t)
+{
+	while (t->queued) {
+		t->queued--;
+		sodium_memzero(t->queue[t->queued], t->queue_len[t->queued]);
+		free(t->queue[t->queued]);
+	}
+}
+
+static void send_udp(struct node *nd, struct tunnel *t, const void *buf,
+		     size_t len)
+{
+	sendto(nd->udp_fd, buf, len, 0, (const struct sockaddr *)&t->endpoint,
+	       sizeof(t->endpoint));
+}
+
+/* Client: send a (new) initiation; a retry gets a fresh index. */
+static void hs_start(struct node *nd, struct tunnel *t, uint64_t now,
+		     bool retry)
+{
+	struct tunctl_msg_init msg;
+
+	if (!retry)
+		t->hs_started_ns = now;
+	hs_abort(nd, t);
+	t->hs_index = index_new(nd, t);
+	if (hs_create_init(&t->hs, &t->keys, t->hs_index, &msg)) {
+		index_drop(nd, t->hs_index);
+		return;
+	}
+	map_session(nd, t, t->hs_index);
+	t->hs_pending = true;
+	t->hs_sent_ns = now;
+	send_udp(nd, t, &msg, sizeof(msg));
+}
+
+static void send_data(struct node *nd, struct tunnel *t, const uint8_t *pkt,
+		      size_t len, uint64_t now)
+{
+	static uint8_t out[PKT_MAX + TUNCTL_DATA_OVERHEAD];
+	long n = -EKEYEXPIRED;
+
+	if (t->cur.valid)
+		n = session_encrypt(&t->cur, pkt, len, out, now);
+	if (!t->conf.server && !t->hs_pending &&
+	    (n < 0 || session_wants_rekey(&t->cur, now)))
+		hs_start(nd, t, now, false);
+	if (n >= 0) {
+		send_udp(nd, t, out, n);
+		t->tx_packets++;
+		t->tx_bytes += len;
+		return;
+	}
+	/* The client keeps a few packets for the session on its way. */
+	if (t->conf.server || t->queued == TUNNEL_QUEUE) {
+		t->drops[TDROP_NO_SESSION]++;
+		return;
+	}
+	t->queue[t->queued] = malloc(len);
+	if (!t->queue[t->queued]) {
+		t->drops[TDROP_NO_SESSION]++;
+		return;
+	}
+	memcpy(t->queue[t->queued], pkt, len);
+	t->queue_len[t->queued++] = len;
+}
+
+static void queue_flush(struct node *nd, struct tunnel *t, uint64_t now)
+{
+	unsigned int i, n = t->queued;
+
+	t->queued = 0;
+	for (i = 0; i < n; i++) {
+		send_data(nd, t, t->queue[i], t->queue_len[i], now);
+		sodium_memzero(t->queue[i], t->queue_len[i]);
+		free(t->queue[i]);
+	}
+}
+
+/* --- packets from the overlay ------------------------------------------- */
+
+void node_on_tun(struct node *nd)
+{
+	static uint8_t pkt[PKT_MAX];
+	uint64_t now = mono_ns();
+	struct inner_pkt p;
+	struct tunnel *t;
+	ssize_t len;
+	int burst;
+
+	for (burst = 0; burst < 64; burst++) {
+		len = read(nd->tun_fd, pkt, sizeof(pkt));
+		if (len <= 0)
+			return;
+		if (inner_parse(pkt, len, &p) != INNER_OK ||
+		    !(t = route_lookup(nd, &p))) {
+			nd->drops_no_tunnel++;
+			continue;
+		}
+		if (!t->enabled) {
+			t->drops[TDROP_DISABLED]++;
+			continue;
+		}
+		if (policy_check(&t->rule, &p, true) != INNER_OK) {
+			t->drops[TDROP_POLICY]++;
+			continue;
+		}
+		send_data(nd, t, pkt, len, now);
+	}
+}
+
+/* --- packets from the underlay ------------------------------------------- */
+
+static struct tunnel *tunnel_by_id(struct node *nd, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nd->n; i++)
+		if (nd->tunnels[i].conf.id == id)
+			return &nd->tunnels[i];
+	return NULL;
+}
+
+static void on_init(struct node *nd, const struct tunctl_msg_init *msg,
+		    const struct sockaddr_in *from, uint64_t now)
+{
+	struct tunnel *t = tunnel_by_id(nd, be32toh(msg->tunnel_id));
+	struct tunctl_msg_resp resp;
+	struct noise_hs hs;
+	int ret;
+
+	if (!t || !t->conf.server || !t->enabled)
+		return;
+	ret = hs_consume_init(&hs, &t->keys, msg, t->last_ts);
+	if (ret) {
+		t->drops[ret == -EALREADY ? TDROP_HS_REPLAY : TDROP_HS_REJECTED]++;
+		return;
+	}
+	/* Authentic: the client is where this came from (it may roam). */
+	set_endpoint(nd, t, from);
+	session_drop(nd, &t->next);
+	t->next.local_index = index_new(nd, t);
+	if (hs_create_resp(&hs, &t->keys, t->next.local_index,
+			   le32toh(msg->sender), &resp) ||
+	    session_init(&t->next, &hs, false, t->next.local_index,
+			 le32toh(msg->sender), now)) {
+		index_drop(nd, t->next.local_index);
+		memset(&t->next, 0, sizeof(t->next));
+		noise_hs_wipe(&hs);
+		return;
+	}
+	noise_hs_wipe(&hs);
+	map_session(nd, t, t->next.local_index);
+	t->handshakes++;
+	t->last_handshake = time(NULL);
+	send_udp(nd, t, &resp, sizeof(resp));
+}
+
+static void on_resp(struct node *nd, const struct tunctl_msg_resp *msg,
+		    uint64_t now)
+{
+	struct index_slot *s = index_find(nd, le32toh(msg->receiver), false);
+	struct tunnel *t = s ? s->t : NULL;
+	struct session fresh;
+
+	if (!t || !t->hs_pending || t->hs_index != le32toh(msg->receiver))
+		return;
+	if (hs_consume_resp(&t->hs, &t->keys, msg) ||
+	    session_init(&fresh, &t->hs, true, t->hs_index,
+			 le32toh(msg->sender), now)) {
+		t->drops[TDROP_HS_REJECTED]++;
+		hs_abort(nd, t);
+		return;
+	}
+	noise_hs_wipe(&t->hs);
+	t->hs_pending = false;
+	session_drop(nd, &t->prev);
+	t->prev = t->cur;
+	t->cur = fresh;
+	t->handshakes++;
+	t->last_handshake = time(NULL);
+	queue_flush(nd, t, now);
+}
+
+static void on_data(struct node *nd, const uint8_t *msg, size_t len,
+		    const struct sockaddr_in *from, uint64_t now)
+{
+	static uint8_t pt[PKT_MAX];
+	const struct tunctl_msg_data *h = (const void *)msg;
+	uint32_t index = le32toh(h->receiver);
+	struct index_slot *slot = index_find(nd, index, false);
+	struct tunnel *t = slot ? slot->t : NULL;
+	struct session *s = NULL;
+	struct inner_pkt p;
+	long n;
+
+	if (!t)
+		return;
+	if (t->cur.valid && t->cur.local_index == index)
+		s = &t->cur;
+	else if (t->next.valid && t->next.local_index == index)
+		s = &t->next;
+	else if (t->prev.valid && t->prev.local_index == index)
+		s = &t->prev;
+	if (!s)
+		return;
+	if (!t->enabled) {
+		t->drops[TDROP_DISABLED]++;
+		return;
+	}
+	n = session_decrypt(s, msg, len, pt, now);
+	if (n < 0) {
+		t->drops[n == -ESTALE ? TDROP_REPLAY : TDROP_NOT_AUTHENTIC]++;
+		return;
+	}
+	if (s == &t->next) {
+		/* The client has moved to the new session: so do we. */
+		session_drop(nd, &t->prev);
+		t->prev = t->cur;
+		t->cur = t->next;
+		memset(&t->next, 0, sizeof(t->next));
+		s = &t->cur;
+	}
+	if (t->conf.server)
+		set_endpoint(nd, t, from);
+	if (!n)
+		return;		/* a keepalive */
+	if (inner_parse(pt, n, &p) != INNER_OK ||
+	    policy_check(&t->rule, &p, false) != INNER_OK) {
+		t->drops[TDROP_POLICY]++;
+		return;
+	}
+	t->rx_packets++;
+	t->rx_bytes += n;
+	if (write(nd->tun_fd, pt, n) < 0)
+		t->drops[TDROP_NO_SESSION]++;
+}
+
+void node_on_udp(struct node *nd)
+{
+	static uint8_t buf[PKT_MAX + TUNCTL_DATA_OVERHEAD];
+	struct sockaddr_in from;
+	socklen_t fl;
+	uint64_t now = mono_ns();
+	ssize_t len;
+	int burst;
+
+	for (burst = 0; burst < 64; burst++) {
+		fl = sizeof(from);
+		len = recvfrom(nd->udp_fd, buf, sizeof(buf), 0,
+			       (struct sockaddr *)&from, &fl);
+		if (len < 4 || from.sin_family != AF_INET) {
+			if (len < 0)
+				return;
+			continue;
+		}
+		if (buf[0] == TUNCTL_MSG_INIT &&
+		    len == sizeof(struct tunctl_msg_init))
+			on_init(nd, (const void *)buf, &from, now);
+		else if (buf[0] == TUNCTL_MSG_RESP &&
+			 len == sizeof(struct tunctl_msg_resp))
+			on_resp(nd, (const void *)buf, now);
+		else if (buf[0] == TUNCTL_MSG_DATA &&
+			 len >= (ssize_t)TUNCTL_DATA_OVERHEAD)
+			on_data(nd, buf, len, &from, now);
+	}
+}
+
+/* --- timers --------------------------------------------------------------- */
+
+static void expire(struct node *nd, struct session *s, uint64_t now)
+{
+	if (s->valid && now - s->created_ns >= REJECT_AFTER_TIME_NS)
+		session_drop(nd, s);
+}
+
+void node_tick(struct node *nd)
+{
+	uint64_t now = mono_ns();
+	size_t i;
+
+	for (i = 0; i < nd->n; i++) {
+		struct tunnel *t = &nd->tunnels[i];
+
+		expire(nd, &t->cur, now);
+		expire(nd, &t->prev, now);
+		expire(nd, &t->next, now);
+		if (!t->hs_pending || now - t->hs_sent_ns < REKEY_TIMEOUT_NS)
+			continue;
+		if (now - t->hs_started_ns >= REKEY_ATTEMPT_TIME_NS || !t->enabled) {
+			/* Give up until there is traffic to carry again. */
+			hs_abort(nd, t);
+			queue_clear(t);
+			continue;
+		}
+		hs_start(nd, t, now, true);
+	}
+}
+
+/* --- control --------------------------------------------------------------- */
+
+int node_set_enabled(struct node *nd, uint32_t id, bool enabled)
+{
+	struct tunnel *t = tunnel_by_id(nd, id);
+
+	if (!t)
+		return -ENOENT;
+	t->enabled = enabled;
+	map_tunnel(nd, t);
+	if (!enabled) {
+		hs_abort(nd, t);
+		queue_clear(t);
+	} else if (!t->conf.server && !t->cur.valid) {
+		hs_start(nd, t, mono_ns(), false);
+	}
+	return 0;
+}
+
+static const char *tunnel_state(const struct tunnel *t, uint64_t now)
+{
+	if (!t->enabled)
+		return "disabled";
+	/* A server's fresh session counts: its handshake is complete. */
+	if ((t->cur.valid && !session_expired(&t->cur, now)) ||
+	    (t->next.valid && !session_expired(&t->next, now)))
+		return "active";
+	if (t->hs_pending)
+		return "handshaking";
+	return "down";
+}
+
+json_t *node_tunnels_json(struct node *nd)
+{
+	json_t *list = json_array();
+	uint64_t now = mono_ns();
+	char ep[INET_ADDRSTRLEN + 8] = "";
+	size_t i;
+	int d;
+
+	for (i = 0; i < nd->n; i++) {
+		struct tunnel *t = &nd->tunnels[i];
+		const struct conf_peer *peer = &nd->conf.peers[t->conf.peer];
+		json_t *drops = json_object(), *o;
+
+		if (t->has_endpoint) {
+			inet_ntop(AF_INET, &t->endpoint.sin_addr, ep, INET_ADDRSTRLEN);
+			snprintf(ep + strlen(ep), 8, ":%u", ntohs(t->endpoint.sin_port));
+		} else {
+			ep[0] = '\0';
+		}
+		for (d = 0; d < TDROP_MAX; d++)
+			json_object_set_new(drops, tdrop_names[d],
+					    json_integer(t->drops[d]));
+		o = json_pack("{sIsssssssssssI}", "id", (json_int_t)t->conf.id,
+			      "type", conf_tunnel_type_name(t->conf.type),
+			      "side", t->conf.server ? "server" : "client",
+			      "peer", peer->name, "state", tunnel_state(t, now),
+			      "protocol", conf_protocol_name(t->conf.protocol),
+			      "port", (json_int_t)t->conf.port);
+		json_object_set_new(o, "device", json_string(nd->dev));
+		json_object_set_new(o, "endpoint", *ep ? json_string(ep) : json_null());
+		json_object_set_new(o, "tx_packets", json_integer(t->tx_packets));
+		json_object_set_new(o, "tx_bytes", json_integer(t->tx_bytes));
+		json_object_set_new(o, "rx_packets", json_integer(t->rx_packets));
+		json_object_set_new(o, "rx_bytes", json_integer(t->rx_bytes));
+		json_object_set_new(o, "handshakes", json_integer(t->handshakes));
+		json_object_set_new(o, "last_handshake",
+				    t->last_handshake ? json_integer(t->last_handshake) :
+							json_null());
+		json_object_set_new(o, "drops", drops);
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+/* --- start and stop ---------------------------------------------------------- */
+
+static int open_maps(struct node *nd)
+{
+	nd->map_tunnels = pin_open(nd->dev, TUNCTL_MAP_TUNNELS);
+	nd->map_sessions = pin_open(nd->dev, TUNCTL_MAP_SESSIONS);
+	nd->map_peers = pin_open(nd->dev, TUNCTL_MAP_PEERS);
+	if (nd->map_tunnels < 0 || nd->map_sessions < 0 || nd->map_peers < 0)
+		return -ENOENT;
+	clear_map(nd->map_sessions, sizeof(__u32));
+	clear_map(nd->map_peers, sizeof(struct tunctl_peer_key));
+	clear_map(nd->map_tunnels, sizeof(__u32));
+	return 0;
+}
+
+static int open_udp(uint16_t port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(port),
+	};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static int setup_tunnels(struct node *nd)
+{
+	size_t i;
+
+	nd->n = nd->conf.n_tunnels;
+	nd->tunnels = calloc(nd->n + 1, sizeof(*nd->tunnels));
+	nd->routes = calloc(nd->n + 1, sizeof(*nd->routes));
+	for (nd->index_cap = 64; nd->index_cap < 8 * nd->n; nd->index_cap *= 2)
+		;
+	nd->index = calloc(nd->index_cap, sizeof(*nd->index));
+	if (!nd->tunnels || !nd->routes || !nd->index)
+		return -ENOMEM;
+	for (i = 0; i < nd->n; i++) {
+		struct tunnel *t = &nd->tunnels[i];
+		const struct conf_peer *peer;
+
+		t->conf = nd->conf.tunnels[i];
+		peer = &nd->conf.peers[t->conf.peer];
+		if (hs_keys_init(&t->keys, t->conf.id, t->conf.private_key,
+				 t->conf.peer_public_key))
+			return -EINVAL;
+		t->enabled = t->conf.enabled;
+		t->rule = (struct tunnel_rule){
+			.server = t->conf.server,
+			.own_addr = nd->conf.overlay_addr.s_addr,
+			.peer_addr = peer->overlay.s_addr,
+			.proto = t->conf.protocol,
+			.port = t->conf.port,
+		};
+		nd->routes[i] = (struct route){
+			.peer = peer->overlay.s_addr, .proto = t->conf.protocol,
+			.server = t->conf.server, .port = t->conf.port, .t = t,
+		};
+		map_tunnel(nd, t);
+		if (peer->has_endpoint)
+			set_endpoint(nd, t, &peer->endpoint);
+	}
+	nd->n_routes = nd->n;
+	qsort(nd->routes, nd->n_routes, sizeof(*nd->routes), route_cmp);
+	return 0;
+}
+
+int node_start(struct node *nd, const char *dev, const char *config_path)
+{
+	struct tunctl_config cfg;
+	struct conf_diag diag;
+	uint64_t now = mono_ns();
+	size_t i;
+	int ret;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->dev = dev;
+	nd->tun_fd = nd->udp_fd = -1;
+	nd->map_tunnels = nd->map_sessions = nd->map_peers = -1;
+	ret = conf_load_file(config_path, &nd->conf, &diag);
+	if (ret) {
+		conf_diag_print(&diag);
+		conf_diag_free(&diag);
+		return ret;
+	}
+	ret = open_maps(nd);
+	if (ret) {
+		err("daemon %s: datapath maps: %s", dev, strerror(-ret));
+		return ret;
+	}
+	nd->tun_fd = tun_open(nd->conf.overlay_ifname, nd->conf.overlay_addr,
+			      nd->conf.overlay_prefix, OVERLAY_MTU);
+	if (nd->tun_fd < 0) {
+		err("daemon %s: overlay interface %s: %s", dev,
+		    nd->conf.overlay_ifname, strerror(-nd->tun_fd));
+		return nd->tun_fd;
+	}
+	nd->udp_fd = open_udp(nd->conf.listen_port);
+	if (nd->udp_fd < 0) {
+		err("daemon %s: UDP port %u: %s", dev, nd->conf.listen_port,
+		    strerror(-nd->udp_fd));
+		return nd->udp_fd;
+	}
+	ret = setup_tunnels(nd);
+	if (ret) {
+		err("daemon %s: tunnels: %s", dev, strerror(-ret));
+		return ret;
+	}
+	/* Open the datapath for our port only once everything is ready. */
+	ret = dp_config_read(dev, &cfg);
+	if (!ret) {
+		cfg.listen_port = htons(nd->conf.listen_port);
+		cfg.hs_rate = TUNCTL_HS_DEFAULT_RATE;
+		ret = dp_config_write(dev, &cfg);
+	}
+	if (ret) {
+		err("daemon %s: datapath config: %s", dev, strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < nd->n; i++)
+		if (!nd->tunnels[i].conf.server && nd->tunnels[i].enabled)
+			hs_start(nd, &nd->tunnels[i], now, false);
+	return 0;
+}
+
+void node_stop(struct node *nd)
+{
+	size_t i;
+
+	for (i = 0; nd->tunnels && i < nd->n; i++) {
+		struct tunnel *t = &nd->tunnels[i];
+
+		noise_hs_wipe(&t->hs);
+		session_wipe(&t->cur);
+		session_wipe(&t->prev);
+		session_wipe(&t->next);
+		queue_clear(t);
+		hs_keys_wipe(&t->keys);
+	}
+	if (nd->tunnels)
+		sodium_memzero(nd->tunnels, nd->n * sizeof(*nd->tunnels));
+	free(nd->tunnels);
+	free(nd->routes);
+	free(nd->index);
+	conf_free(&nd->conf);
+	if (nd->tun_fd >= 0)
+		close(nd->tun_fd);
+	if (nd->udp_fd >= 0)
+		close(nd->udp_fd);
+	if (nd->map_tunnels >= 0)
+		close(nd->map_tunnels);
+	if (nd->map_sessions >= 0)
+		close(nd->map_sessions);
+	if (nd->map_peers >= 0)
+		close(nd->map_peers);
+	memset(nd, 0, sizeof(*nd));
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The tunnel engine the daemon runs: the overlay TUN device, the UDP
+ * socket on listen_port, one runtime tunnel per configured tunnel with its
+ * handshake and sessions, and the datapath maps that admit their packets.
+ */
+#ifndef TUNCTL_NODE_H
+#define TUNCTL_NODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "handshake.h"
+#include "policy.h"
+#include "session.h"
+
+/* Per-tunnel drop reasons, counted by the daemon (tunnel list shows them). */
+enum tdrop {
+	TDROP_NOT_AUTHENTIC,	/* data that fails its tag */
+	TDROP_REPLAY,		/* a counter seen before, or too old */
+	TDROP_POLICY,		/* inner packet not this tunnel's */
+	TDROP_NO_SESSION,	/* nothing to send on, queue full */
+	TDROP_DISABLED,
+	TDROP_HS_REJECTED,	/* initiation or response not genuine */
+	TDROP_HS_REPLAY,	/* an initiation not newer than the last */
+	TDROP_MAX,
+};
+
+extern const char *const tdrop_names[TDROP_MAX];
+
+#define TUNNEL_QUEUE 16
+
+struct tunnel {
+	struct conf_tunnel conf;
+	struct hs_keys keys;
+	struct tunnel_rule rule;
+	bool enabled;
+	bool has_endpoint;
+	struct sockaddr_in endpoint;	/* where the peer is (learned or set) */
+	bool endpoint_in_map;
+
+	/* The client's handshake in flight. */
+	bool hs_pending;
+	struct noise_hs hs;
+	uint32_t hs_index;
+	uint64_t hs_sent_ns, hs_started_ns;
+	uint8_t last_ts[TUNCTL_TIMESTAMP_LEN];	/* server: newest init seen */
+	int64_t last_handshake;			/* CLOCK_REALTIME seconds */
+
+	/*
+	 * cur: what we send on. prev: still accepted while the peer moves
+	 * over. next (server): a new session the client has not used yet.
+	 */
+	struct session cur, prev, next;
+
+	uint8_t *queue[TUNNEL_QUEUE];
+	uint16_t queue_len[TUNNEL_QUEUE];
+	unsigned int queued;
+
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+	uint64_t handshakes;
+	uint64_t drops[TDROP_MAX];
+};
+
+struct index_slot;
+struct route;
+
+struct node {
+	const char *dev;
+	struct tunctl_conf conf;
+	struct tunnel *tunnels;
+	size_t n;
+	int tun_fd, udp_fd;
+	int map_tunnels, map_sessions, map_peers;
+	struct index_slot *index;	/* local session index -> tunnel */
+	size_t index_cap;
+	struct route *routes;		/* outbound: (peer, proto, port) */
+	size_t n_routes;
+	uint64_t drops_no_tunnel;	/* overlay packets of no tunnel */
+};
+
+/* Everything up (TUN, socket, maps, first handshakes) or -errno. */
+int node_start(struct node *nd, const char *dev, const char *config_path);
+void node_stop(struct node *nd);
+void node_on_tun(struct node *nd);
+void node_on_udp(struct node *nd);
+/* Timers: handshake retries, session expiry; call a few times a second. */
+void node_tick(struct node *nd);
+/* Enable or disable one tunnel, effective for the next packet. */
+int node_set_enabled(struct node *nd, uint32_t id, bool enabled);
+/* The tunnels as "tunnel list" shows them. */
+json_t *node_tunnels_json(struct node *nd);
+
+#endif /* TUNCTL_NODE_H */
