@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* tunctl attach / detach / confirm: the lifecycle of a device's datapath. */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <jansson.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -9,6 +12,7 @@
 
 #include "cmds.h"
 #include "config.h"
+#include "ctlsock.h"
 #include "daemon.h"
 #include "datapath.h"
 #include "pins.h"
@@ -335,5 +339,92 @@ int cmd_confirm(int argc, char **argv)
 	}
 	daemon_kick(dev);
 	notice("%s: attach confirmed; rollback cancelled", dev);
+	return EXIT_OK;
+}
+
+/*
+ * tunctl reload DEV [--config FILE]: check the config whole, then apply
+ * its "local" section to the datapath and its tunnels to the daemon,
+ * which keeps the sessions of tunnels that did not change.
+ */
+int cmd_reload(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{}
+	};
+	char remembered[4096], real[4096];
+	const char *config_path = NULL, *dev;
+	struct tunctl_config cfg;
+	struct tunctl_conf conf;
+	struct conf_diag diag;
+	char line[4200];
+	json_t *ans;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, ":c:j", opts, NULL)) != -1) {
+		if (c == 'c')
+			config_path = optarg;
+		else if (c != 'j')
+			return opt_error("reload", c, argv);
+	}
+	if (argc - optind != 1)
+		return usage_error("reload", "expects one device");
+	dev = argv[optind];
+	ret = preflight("reload", dev);
+	if (ret)
+		return ret;
+	if (!dev_attached(dev)) {
+		err("reload %s: not attached", dev);
+		return EXIT_RUNTIME;
+	}
+	if (!config_path) {
+		if (daemon_config_path(dev, remembered, sizeof(remembered))) {
+			err("reload %s: no config to reload (give --config FILE)", dev);
+			return EXIT_USAGE;
+		}
+		config_path = remembered;
+	}
+	ret = conf_load_file(config_path, &conf, &diag);
+	if (ret) {
+		conf_diag_print(&diag);
+		conf_diag_free(&diag);
+		err("reload %s: config %s rejected; nothing changed", dev,
+		    config_path);
+		return EXIT_USAGE;
+	}
+	ret = check_supported(dev, config_path, &conf);
+	if (ret) {
+		conf_free(&conf);
+		return ret;
+	}
+	if (!realpath(config_path, real)) {
+		conf_free(&conf);
+		err("reload %s: %s: %s", dev, config_path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (lock_dev("reload", dev)) {
+		conf_free(&conf);
+		return EXIT_RUNTIME;
+	}
+	snprintf(line, sizeof(line), "reload %s", real);
+	ans = daemon_pid(dev) ? ctlsock_request(dev, line) : NULL;
+	if (!ans || !json_is_true(json_object_get(ans, "ok"))) {
+		err("reload %s: %s; nothing changed", dev,
+		    ans ? json_string_value(json_object_get(ans, "error")) :
+			  "the daemon did not answer");
+		json_decref(ans);
+		conf_free(&conf);
+		return EXIT_RUNTIME;
+	}
+	if (!dp_config_read(dev, &cfg)) {
+		cfg.flags = conf_dp_flags(&conf);
+		dp_config_write(dev, &cfg);
+	}
+	daemon_remember_config(dev, real);
+	notice("%s: reloaded: %s", dev,
+	       json_string_value(json_object_get(ans, "summary")));
+	json_decref(ans);
+	conf_free(&conf);
 	return EXIT_OK;
 }

@@ -18,6 +18,7 @@ int cmd_check_config(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_genkey(int argc, char **argv);
 int cmd_tunnel(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
 
 /* Print "usage: tunctl NAME ..." for one command to stderr. */

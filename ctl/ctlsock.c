@@ -45,18 +45,31 @@ int ctlsock_listen(const char *dev)
 	return fd;
 }
 
-static json_t *answer(struct node *nd, const char *req)
+static json_t *answer(struct node *nd, char *req)
 {
 	unsigned long id;
-	char verb[16], arg[16];
+	char verb[16], arg[16], why[256];
+	size_t len = strlen(req);
 	int n, ret;
 
+	while (len && (req[len - 1] == '\n' || req[len - 1] == ' '))
+		req[--len] = '\0';
+	if (!strncmp(req, "reload /", 8)) {
+		if (!nd)
+			return json_pack("{ss}", "error",
+					 "this daemon runs no tunnels: detach, then attach with the config");
+		ret = node_reload(nd, req + 7, why, sizeof(why));
+		return ret ? json_pack("{ss}", "error", why) :
+			     json_pack("{sbss}", "ok", 1, "summary", why);
+	}
 	n = sscanf(req, "%15s %15s", verb, arg);
 	if (n == 1 && !strcmp(verb, "list"))
-		return json_pack("{so}", "tunnels", node_tunnels_json(nd));
+		return json_pack("{so}", "tunnels",
+				 nd ? node_tunnels_json(nd) : json_array());
 	if (n == 2 && (!strcmp(verb, "disable") || !strcmp(verb, "enable")) &&
 	    !parse_uint(arg, 1, 65535, &id)) {
-		ret = node_set_enabled(nd, id, !strcmp(verb, "enable"));
+		ret = nd ? node_set_enabled(nd, id, !strcmp(verb, "enable")) :
+			   -ENOENT;
 		if (ret)
 			return json_pack("{ss}", "error", "no such tunnel");
 		return json_pack("{sb}", "ok", 1);
@@ -69,7 +82,7 @@ void ctlsock_serve(int listen_fd, struct node *nd)
 	struct pollfd pfd = { .events = POLLIN };
 	struct ucred cred;
 	socklen_t cl = sizeof(cred);
-	char req[128] = "";
+	char req[4200] = "";
 	json_t *ans;
 	ssize_t n;
 	char *out;

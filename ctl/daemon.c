@@ -172,7 +172,7 @@ static int rollback(const char *dev)
 }
 
 /* The config the daemon runs, kept so a restarted daemon finds it. */
-static int remember_config(const char *dev, const char *config_path)
+int daemon_remember_config(const char *dev, const char *config_path)
 {
 	char path[4096], real[4096];
 	FILE *f;
@@ -250,7 +250,7 @@ static int daemon_setup(const char *dev, const char *config_path,
 		err("daemon %s: control socket: %s", dev, strerror(-*ctl_fd));
 		return *ctl_fd;
 	}
-	return remember_config(dev, config_path);
+	return daemon_remember_config(dev, config_path);
 }
 
 static int daemon_loop(const char *dev, int sfd, struct node *nd,

@@ -22,6 +22,8 @@ int daemon_spawn(const char *dev, const char *config_path);
  * ready_fd (if >= 0) once it is up.
  */
 int daemon_run(const char *dev, const char *config_path, int ready_fd);
+/* Remember (NULL: forget) the config dev's daemon runs. */
+int daemon_remember_config(const char *dev, const char *config_path);
 /* The config the running (or last) daemon of dev was started with. */
 int daemon_config_path(const char *dev, char *out, size_t sz);
 /* The running daemon's pid for dev, or 0. */

@@ -24,6 +24,7 @@ static const struct cmd cmds[] = {
 	  "attach DEV [--config FILE] [--xdp-mode native|generic] [--foreground] [--rollback SECS] [--force]" },
 	{ "detach", cmd_detach, "detach DEV" },
 	{ "confirm", cmd_confirm, "confirm DEV" },
+	{ "reload", cmd_reload, "reload DEV [--config FILE]" },
 	{ "status", cmd_status, "status [DEV] [-j]" },
 	{ "monitor", cmd_monitor, "monitor [DEV] [-j] [--count N]" },
 	{ "tunnel", cmd_tunnel, "tunnel { list [-j] | disable ID | enable ID }" },

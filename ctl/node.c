@@ -642,42 +642,66 @@ static int open_udp(uint16_t port)
 	return fd;
 }
 
+/* Runtime state for configured tunnel i of nd->conf, fresh. */
+static int tunnel_init(struct node *nd, struct tunnel *t, size_t i)
+{
+	const struct conf_peer *peer;
+
+	memset(t, 0, sizeof(*t));
+	t->conf = nd->conf.tunnels[i];
+	if (hs_keys_init(&t->keys, t->conf.id, t->conf.private_key,
+			 t->conf.peer_public_key))
+		return -EINVAL;
+	t->enabled = t->conf.enabled;
+	peer = &nd->conf.peers[t->conf.peer];
+	map_tunnel(nd, t);
+	if (peer->has_endpoint)
+		set_endpoint(nd, t, &peer->endpoint);
+	return 0;
+}
+
+/* What depends on the config and the tunnel's place: rule and route. */
+static void tunnel_place(struct node *nd, struct tunnel *t, size_t i)
+{
+	const struct conf_peer *peer = &nd->conf.peers[t->conf.peer];
+
+	t->rule = (struct tunnel_rule){
+		.server = t->conf.server,
+		.own_addr = nd->conf.overlay_addr.s_addr,
+		.peer_addr = peer->overlay.s_addr,
+		.proto = t->conf.protocol,
+		.port = t->conf.port,
+	};
+	nd->routes[i] = (struct route){
+		.peer = peer->overlay.s_addr, .proto = t->conf.protocol,
+		.server = t->conf.server, .port = t->conf.port, .t = t,
+	};
+}
+
+static int alloc_tables(struct node *nd, size_t n)
+{
+	nd->n = n;
+	nd->tunnels = calloc(n + 1, sizeof(*nd->tunnels));
+	nd->routes = calloc(n + 1, sizeof(*nd->routes));
+	for (nd->index_cap = 64; nd->index_cap < 8 * n; nd->index_cap *= 2)
+		;
+	nd->index = calloc(nd->index_cap, sizeof(*nd->index));
+	return nd->tunnels && nd->routes && nd->index ? 0 : -ENOMEM;
+}
+
 static int setup_tunnels(struct node *nd)
 {
 	size_t i;
+	int ret;
 
-	nd->n = nd->conf.n_tunnels;
-	nd->tunnels = calloc(nd->n + 1, sizeof(*nd->tunnels));
-	nd->routes = calloc(nd->n + 1, sizeof(*nd->routes));
-	for (nd->index_cap = 64; nd->index_cap < 8 * nd->n; nd->index_cap *= 2)
-		;
-	nd->index = calloc(nd->index_cap, sizeof(*nd->index));
-	if (!nd->tunnels || !nd->routes || !nd->index)
-		return -ENOMEM;
+	ret = alloc_tables(nd, nd->conf.n_tunnels);
+	if (ret)
+		return ret;
 	for (i = 0; i < nd->n; i++) {
-		struct tunnel *t = &nd->tunnels[i];
-		const struct conf_peer *peer;
-
-		t->conf = nd->conf.tunnels[i];
-		peer = &nd->conf.peers[t->conf.peer];
-		if (hs_keys_init(&t->keys, t->conf.id, t->conf.private_key,
-				 t->conf.peer_public_key))
-			return -EINVAL;
-		t->enabled = t->conf.enabled;
-		t->rule = (struct tunnel_rule){
-			.server = t->conf.server,
-			.own_addr = nd->conf.overlay_addr.s_addr,
-			.peer_addr = peer->overlay.s_addr,
-			.proto = t->conf.protocol,
-			.port = t->conf.port,
-		};
-		nd->routes[i] = (struct route){
-			.peer = peer->overlay.s_addr, .proto = t->conf.protocol,
-			.server = t->conf.server, .port = t->conf.port, .t = t,
-		};
-		map_tunnel(nd, t);
-		if (peer->has_endpoint)
-			set_endpoint(nd, t, &peer->endpoint);
+		ret = tunnel_init(nd, &nd->tunnels[i], i);
+		if (ret)
+			return ret;
+		tunnel_place(nd, &nd->tunnels[i], i);
 	}
 	nd->n_routes = nd->n;
 	qsort(nd->routes, nd->n_routes, sizeof(*nd->routes), route_cmp);
@@ -739,6 +763,143 @@ int node_start(struct node *nd, const char *dev, const char *config_path)
 	for (i = 0; i < nd->n; i++)
 		if (!nd->tunnels[i].conf.server && nd->tunnels[i].enabled)
 			hs_start(nd, &nd->tunnels[i], now, false);
+	return 0;
+}
+
+/* Everything of a tunnel that is going away: sessions, maps, secrets. */
+static void tunnel_teardown(struct node *nd, struct tunnel *t)
+{
+	hs_abort(nd, t);
+	session_drop(nd, &t->cur);
+	session_drop(nd, &t->prev);
+	session_drop(nd, &t->next);
+	queue_clear(t);
+	if (t->endpoint_in_map)
+		peer_ref(nd, &t->endpoint, -1);
+	bpf_map_delete_elem(nd->map_tunnels, &t->conf.id);
+	hs_keys_wipe(&t->keys);
+	sodium_memzero(t, sizeof(*t));
+}
+
+/* The same tunnel, to the same peer, with the same keys? */
+static bool tunnel_same(const struct tunctl_conf *ca, const struct conf_tunnel *a,
+			const struct tunctl_conf *cb, const struct conf_tunnel *b)
+{
+	const struct conf_peer *pa = &ca->peers[a->peer], *pb = &cb->peers[b->peer];
+
+	return a->id == b->id && a->type == b->type && a->server == b->server &&
+	       a->protocol == b->protocol && a->port == b->port &&
+	       a->target.s_addr == b->target.s_addr &&
+	       a->enabled == b->enabled &&
+	       key_equal(a->private_key, b->private_key) &&
+	       key_equal(a->peer_public_key, b->peer_public_key) &&
+	       pa->overlay.s_addr == pb->overlay.s_addr &&
+	       pa->has_endpoint == pb->has_endpoint &&
+	       (!pa->has_endpoint ||
+		(pa->endpoint.sin_addr.s_addr == pb->endpoint.sin_addr.s_addr &&
+		 pa->endpoint.sin_port == pb->endpoint.sin_port));
+}
+
+static void index_add(struct node *nd, uint32_t index, struct tunnel *t)
+{
+	struct index_slot *s;
+
+	if (!index)
+		return;
+	s = index_find(nd, index, true);
+	s->index = index;
+	s->gone = false;
+	s->t = t;
+}
+
+int node_reload(struct node *nd, const char *config_path, char *why,
+		size_t why_len)
+{
+	struct tunctl_conf old_conf, conf;
+	struct tunnel *old = nd->tunnels;
+	size_t old_n = nd->n, i, j, kept = 0;
+	bool *taken;
+	struct conf_diag diag;
+	int ret;
+
+	ret = conf_load_file(config_path, &conf, &diag);
+	if (ret) {
+		snprintf(why, why_len, "%s", diag.n ? diag.msg[0] : "unreadable");
+		conf_diag_free(&diag);
+		return ret;
+	}
+	if (conf.listen_port != nd->conf.listen_port ||
+	    conf.overlay_addr.s_addr != nd->conf.overlay_addr.s_addr ||
+	    conf.overlay_prefix != nd->conf.overlay_prefix ||
+	    strcmp(conf.overlay_ifname, nd->conf.overlay_ifname)) {
+		snprintf(why, why_len, "node.listen_port and node.overlay change only with detach and attach");
+		conf_free(&conf);
+		return -EXDEV;
+	}
+	taken = calloc(old_n + 1, sizeof(*taken));
+	if (!taken) {
+		conf_free(&conf);
+		return -ENOMEM;
+	}
+	old_conf = nd->conf;
+	nd->conf = conf;
+	free(nd->routes);
+	free(nd->index);
+	ret = alloc_tables(nd, conf.n_tunnels);
+	if (ret) {
+		/* Keep running what we had. */
+		free(nd->tunnels);
+		nd->tunnels = old;
+		nd->n = old_n;
+		nd->conf = old_conf;
+		conf_free(&conf);
+		free(taken);
+		snprintf(why, why_len, "out of memory");
+		return ret;
+	}
+	for (i = 0; i < nd->n; i++) {
+		struct tunnel *t = &nd->tunnels[i];
+
+		for (j = 0; j < old_n; j++) {
+			if (taken[j] || !tunnel_same(&old_conf, &old[j].conf,
+						     &nd->conf, &nd->conf.tunnels[i]))
+				continue;
+			/* Unchanged: its sessions carry on as they are. */
+			*t = old[j];
+			t->conf = nd->conf.tunnels[i];
+			taken[j] = true;
+			kept++;
+			break;
+		}
+		if (j == old_n && tunnel_init(nd, t, i))
+			t->enabled = false;
+		tunnel_place(nd, t, i);
+	}
+	for (j = 0; j < old_n; j++) {
+		if (!taken[j])
+			tunnel_teardown(nd, &old[j]);
+		else
+			sodium_memzero(&old[j], sizeof(old[j]));
+	}
+	free(taken);
+	free(old);
+	conf_free(&old_conf);
+	nd->n_routes = nd->n;
+	qsort(nd->routes, nd->n_routes, sizeof(*nd->routes), route_cmp);
+	/* The index points into the tunnel array, which has moved. */
+	for (i = 0; i < nd->n; i++) {
+		struct tunnel *t = &nd->tunnels[i];
+
+		index_add(nd, t->cur.valid ? t->cur.local_index : 0, t);
+		index_add(nd, t->prev.valid ? t->prev.local_index : 0, t);
+		index_add(nd, t->next.valid ? t->next.local_index : 0, t);
+		index_add(nd, t->hs_pending ? t->hs_index : 0, t);
+		if (!t->conf.server && t->enabled && !t->cur.valid &&
+		    !t->hs_pending)
+			hs_start(nd, t, mono_ns(), false);
+	}
+	snprintf(why, why_len, "%zu tunnels kept, %zu started, %zu stopped",
+		 kept, nd->n - kept, old_n - kept);
 	return 0;
 }
 

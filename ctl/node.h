@@ -89,6 +89,14 @@ void node_on_tun(struct node *nd);
 void node_on_udp(struct node *nd);
 /* Timers: handshake retries, session expiry; call a few times a second. */
 void node_tick(struct node *nd);
+/*
+ * Apply a changed config: unchanged tunnels keep their sessions, removed
+ * ones are torn down, new ones start. The node section must not change.
+ * why gets a one-line summary or the reason for refusing (nothing
+ * changed then).
+ */
+int node_reload(struct node *nd, const char *config_path, char *why,
+		size_t why_len);
 /* Enable or disable one tunnel, effective for the next packet. */
 int node_set_enabled(struct node *nd, uint32_t id, bool enabled);
 /* The tunnels as "tunnel list" shows them. */

@@ -17,7 +17,9 @@
 # wire carries only tunnel packets and never the plaintext; a disabled
 # tunnel stops at once while its neighbour goes on; a wrong key gets
 # nowhere; replayed packets achieve nothing; a client that changes address
-# keeps its tunnel; a killed daemon takes its plaintext path with it.
+# keeps its tunnel; a killed daemon takes its plaintext path with it; a
+# reload that adds and removes tunnels leaves an open connection through
+# an unchanged one alone.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -206,8 +208,56 @@ check "attach again brings the tunnels back" hub attach a0
 check "tunnel 10 is up again" wait_active hub 10
 check "tcp through tunnel 10 after the restart" tcp_to 100.64.0.2 8883 restarted
 
+# --- reload: an open connection through an unchanged tunnel survives --------
+# New configs: tunnel 10 unchanged, tunnel 11 gone, tunnel 12 (udp/5684) new.
+"$TUNCTL" genkey >"$WORK/hub12.key"; "$TUNCTL" pubkey <"$WORK/hub12.key" >"$WORK/hub12.pub"
+"$TUNCTL" genkey >"$WORK/cloud12.key"; "$TUNCTL" pubkey <"$WORK/cloud12.key" >"$WORK/cloud12.pub"
+python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+for side, other in (('hub', 'cloud'), ('cloud', 'hub')):
+    c = json.load(open(f'{w}/{side}.json'))
+    t12 = dict(c['tunnels'][1], id=12, port=5684,
+               private_key_file=f'{w}/{side}12.key',
+               peer_public_key=open(f'{w}/{other}12.pub').read().strip())
+    c['tunnels'] = [c['tunnels'][0], t12]
+    json.dump(c, open(f'{w}/{side}2.json', 'w'))
+PY
+cat >"$WORK/ticker.py" <<'PY'
+import socket, sys, time
+s = socket.create_connection(('100.64.0.2', 8883), timeout=5)
+for i in range(60):
+    s.sendall(b'tick-%d\n' % i)
+    time.sleep(0.1)
+s.close()
+PY
+nsx "$CLOUD" timeout 12 nc -l 8883 >"$WORK/ticks.out" 2>/dev/null &
+L=$!
+sleep 0.2
+nsx "$HUB" timeout 12 python3 "$WORK/ticker.py" &
+T=$!
+sleep 1.5
+check "reload the cloud (tunnel 11 out, 12 in)" cloud reload b0 --config "$WORK/cloud2.json"
+check "reload the hub" hub reload a0 --config "$WORK/hub2.json"
+wait $T; wait $L 2>/dev/null
+check "the connection opened before the reload carried on to the end" \
+	grep -qx "tick-59" "$WORK/ticks.out"
+check_eq "no tick was lost" 60 "$(grep -c '^tick-' "$WORK/ticks.out")"
+check_eq "tunnel 10 kept its session (one handshake)" 1 "$(tunnel_field hub 10 handshakes)"
+check "tunnel 12 comes up" wait_active hub 12
+check "udp through the new tunnel 12" udp_to 100.64.0.2 5684 new-tunnel
+check_not "udp through the removed tunnel 11" udp_to 100.64.0.2 5683 removed-tunnel
+check_not "tunnel 11 is gone from the list" sh -c \
+	"TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/hub nsenter --net=/run/netns/$HUB $TUNCTL tunnel list | grep -q '^11 '"
+echo '{ "tunnels": [ { "id": 1 } ] }' >"$WORK/bad-reload.json"
+check_not "reload with a bad config fails" hub reload a0 --config "$WORK/bad-reload.json"
+check "and changes nothing (tunnel 12 still works)" udp_to 100.64.0.2 5684 still-there
+sed 's/"listen_port": 51820/"listen_port": 51821/' "$WORK/hub2.json" >"$WORK/hub-port.json"
+check_not "reload refuses a new listen port" hub reload a0 --config "$WORK/hub-port.json"
+
 # --- a wrong key gets nowhere --------------------------------------------------------
 check "hub: detach" hub detach a0
+check "cloud: back to the first config" cloud reload b0 --config "$WORK/cloud.json"
 hub_config "$WORK/hub-wrong.json" "$(cat "$WORK/stranger.pub")"
 check "hub: attach with the wrong server key for tunnel 10" \
 	hub attach a0 --config "$WORK/hub-wrong.json"
