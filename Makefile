@@ -49,7 +49,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=all -D_GNU_SOURCE -Iinclude -Ictl \
 	       $(shell pkg-config --cflags jansson 2>/dev/null)
-FUZZ_BINS := $(OUT)/fuzz/config_fuzz
+FUZZ_BINS := $(OUT)/fuzz/config_fuzz $(OUT)/fuzz/msg_fuzz
 
 all: ctl/tunctl
 
@@ -86,6 +86,10 @@ $(DP_BIN): $(DP_SRCS) $(CTL_LIB_OBJS) $(SKELS) $(TEST_HDRS) | $(OUT)/selftests
 $(OUT)/fuzz/config_fuzz: selftests/fuzz/config_fuzz.c ctl/config.c ctl/json_pos.c ctl/keys.c ctl/util.c | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson libsodium 2>/dev/null) -o $@
+
+$(OUT)/fuzz/msg_fuzz: selftests/fuzz/msg_fuzz.c ctl/handshake.c ctl/noise.c ctl/session.c ctl/replay.c ctl/policy.c ctl/keys.c | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs libsodium 2>/dev/null) -o $@
 
 # Each target runs FUZZ_SECONDS on a scratch copy of its seed corpus.
 fuzz: $(FUZZ_BINS)
