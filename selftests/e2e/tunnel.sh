@@ -175,6 +175,36 @@ check_not "replay: the server's listener got nothing" grep -q "plain-secret" "$W
 check "replay: the server counted them as replays" test \
 	"$(tunnel_field cloud 10 drops | python3 -c 'import sys,ast; print(ast.literal_eval(sys.stdin.read())["replay"])')" -gt "$REPLAYS_BEFORE"
 
+# --- a handshake flood does not stop established tunnels ------------------------
+# Bogus initiations for tunnel 10, as fast as a raw socket goes, for 4 s
+# (at most 200,000), from the hub's address and port.
+cat >"$WORK/flood.py" <<'PY'
+import os, socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+src, dst = socket.inet_aton('198.18.0.1'), socket.inet_aton('198.18.0.2')
+end, n = time.time() + 4, 0
+while time.time() < end and n < 200000:
+    payload = b'\x01\0\0\0' + struct.pack('>I', 10) + os.urandom(128)
+    udp = struct.pack('>HHHH', 51820, 51820, 8 + len(payload), 0) + payload
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), n & 0xffff, 0,
+                     64, 17, 0, src, dst)
+    s.sendto(ip + udp, ('198.18.0.2', 0))
+    n += 1
+print(n)
+PY
+nsx "$HUB" python3 "$WORK/flood.py" >"$WORK/flood.n" &
+F=$!
+sleep 0.5
+check "during the flood: tcp through tunnel 10" tcp_to 100.64.0.2 8883 flood-tcp
+check "during the flood: udp through tunnel 11" udp_to 100.64.0.2 5683 flood-udp
+wait $F
+check "the flood was sent ($(cat "$WORK/flood.n") initiations)" test "$(cat "$WORK/flood.n")" -gt 10000
+check "the cloud's XDP held most of it back (tunnel-handshake-rate)" sh -c \
+	"TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/cloud nsenter --net=/run/netns/$CLOUD $TUNCTL status b0 -j | python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if j[\"devices\"][0][\"counters\"][\"ingress\"][\"drop\"][\"tunnel-handshake-rate\"][\"packets\"] > 5000 else 1)'"
+check "the daemon rejected the rest unverified (no DH)" test \
+	"$(tunnel_field cloud 10 drops | python3 -c 'import sys,ast; print(ast.literal_eval(sys.stdin.read())["handshake-rejected"])')" -gt 0
+check_eq "tunnel 10 still on its first session" 1 "$(tunnel_field cloud 10 handshakes)"
+
 # --- disable one tunnel, the other goes on ----------------------------------------
 check "disable tunnel 10 (on the hub)" hub tunnel disable 10
 check_eq "tunnel 10 shows disabled" disabled "$(tunnel_field hub 10 state)"
