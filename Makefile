@@ -140,6 +140,8 @@ bench: deps
 
 install: ctl/tunctl
 	install -D -m 0755 ctl/tunctl $(DESTDIR)$(PREFIX)/sbin/tunctl
+	install -D -m 0644 ctl/tunctl@.service \
+		$(DESTDIR)/etc/systemd/system/tunctl@.service
 
 clean:
 	rm -rf $(OUT) ctl/tunctl

@@ -6,8 +6,12 @@
 #   netns hub-PID (IoT hub)              netns cloud-PID
 #   +-------------------------+          +--------------------------+
 #   | hub0 198.18.0.1/24      |  veth    | cloud0 198.18.0.2/24     |
-#   | tunctl attach hub0      |----------| web server :8080, tcpdump|
+#   | tunctl attach hub0      |----------| web servers :8080, :9090 |
+#   | tunctl0 100.64.0.1      |          | tunctl0 100.64.0.2       |
 #   +-------------------------+          +--------------------------+
+#
+# Act 1: default deny. Act 2: a regular tunnel to the cloud's web server on
+# 8080 (its neighbour on 9090 stays out of reach), disabled and enabled.
 #
 # Every step checks what it shows; the demo exits non-zero if any step
 # does not behave.
@@ -30,8 +34,8 @@ nsx "$CLOUD" ip addr add 198.18.0.2/24 dev cloud0
 nsx "$HUB" ip link set hub0 up
 nsx "$CLOUD" ip link set cloud0 up
 mkdir -p "$WORK/www" && echo "hello from the cloud" >"$WORK/www/index.html"
-nsx "$CLOUD" python3 -m http.server -d "$WORK/www" -b 198.18.0.2 8080 \
-	>/dev/null 2>&1 &
+nsx "$CLOUD" python3 -m http.server -d "$WORK/www" 8080 >/dev/null 2>&1 &
+nsx "$CLOUD" python3 -m http.server -d "$WORK/www" 9090 >/dev/null 2>&1 &
 sleep 1
 
 say "Before attach: the hub reaches the cloud's web server, and pings work"
@@ -84,5 +88,56 @@ show hub_tunctl attach hub0 --rollback 3
 check_not "blocked right after attach" web_ok
 sleep 3.5
 check "rolled back by itself" web_ok
+
+check "rollback: the hub is detached again" sh -c "! test -e $TUNCTL_PIN_ROOT/hub0"
+
+say "Act 2: a regular tunnel, hub (client) -> cloud (server), tcp/8080 only"
+umask 077
+for k in hub cloud; do
+	"$TUNCTL" genkey >"$WORK/$k.key"
+	"$TUNCTL" pubkey <"$WORK/$k.key" >"$WORK/$k.pub"
+done
+cat >"$WORK/hub.json" <<JSON
+{ "node": { "name": "hub", "listen_port": 51820,
+            "overlay": { "interface": "tunctl0", "address": "100.64.0.1/10" } },
+  "peers": { "cloud": { "endpoint": "198.18.0.2:51820", "overlay": "100.64.0.2" } },
+  "tunnels": [ { "id": 10, "type": "regular", "peer": "cloud", "side": "client",
+                 "protocol": "tcp", "port": 8080, "private_key_file": "$WORK/hub.key",
+                 "peer_public_key": "$(cat "$WORK/cloud.pub")" } ] }
+JSON
+cat >"$WORK/cloud.json" <<JSON
+{ "node": { "name": "cloud", "listen_port": 51820,
+            "overlay": { "interface": "tunctl0", "address": "100.64.0.2/10" } },
+  "peers": { "hub": { "overlay": "100.64.0.1" } },
+  "tunnels": [ { "id": 10, "type": "regular", "peer": "hub", "side": "server",
+                 "protocol": "tcp", "port": 8080, "private_key_file": "$WORK/cloud.key",
+                 "peer_public_key": "$(cat "$WORK/hub.pub")" } ] }
+JSON
+show cat "$WORK/hub.json"
+cloud_tunctl() { TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/cloud tunctl_in "$CLOUD" "$@"; }
+show cloud_tunctl attach cloud0 --config "$WORK/cloud.json"
+show hub_tunctl attach hub0 --config "$WORK/hub.json"
+for _ in $(seq 50); do
+	hub_tunctl tunnel list | grep -q active && break
+	sleep 0.1
+done
+show hub_tunctl tunnel list
+tunnel_web() { nsx "$HUB" curl -s -m 2 -o /dev/null "http://100.64.0.2:$1/"; }
+show nsx "$HUB" curl -s -m 2 http://100.64.0.2:8080/
+check "the web server through the tunnel" tunnel_web 8080
+check_not "its neighbour on 9090, same host, through the overlay" tunnel_web 9090
+check_not "the web server over the underlay, around the tunnel" web_ok
+
+say "Disable the tunnel: blocked from the next packet on; enable: back"
+show hub_tunctl tunnel disable 10
+check_not "web server with the tunnel disabled" tunnel_web 8080
+show hub_tunctl tunnel enable 10
+check "web server with the tunnel enabled again" tunnel_web 8080
+show hub_tunctl status hub0
+
+say "Clean up"
+show hub_tunctl detach hub0
+show cloud_tunctl detach cloud0
+check "after detach the underlay path works again" web_ok
 
 summary
