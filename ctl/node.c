@@ -506,7 +506,7 @@ void node_on_udp(struct node *nd)
 
 static void expire(struct node *nd, struct session *s, uint64_t now)
 {
-	if (s->valid && now - s->created_ns >= REJECT_AFTER_TIME_NS)
+	if (s->valid && now - s->created_ns >= session_timers.reject_after_ns)
 		session_drop(nd, s);
 }
 
@@ -521,9 +521,10 @@ void node_tick(struct node *nd)
 		expire(nd, &t->cur, now);
 		expire(nd, &t->prev, now);
 		expire(nd, &t->next, now);
-		if (!t->hs_pending || now - t->hs_sent_ns < REKEY_TIMEOUT_NS)
+		if (!t->hs_pending || now - t->hs_sent_ns < session_timers.rekey_timeout_ns)
 			continue;
-		if (now - t->hs_started_ns >= REKEY_ATTEMPT_TIME_NS || !t->enabled) {
+		if (now - t->hs_started_ns >= session_timers.rekey_attempt_ns ||
+		    !t->enabled) {
 			/* Give up until there is traffic to carry again. */
 			hs_abort(nd, t);
 			queue_clear(t);
@@ -718,6 +719,16 @@ int node_start(struct node *nd, const char *dev, const char *config_path)
 
 	memset(nd, 0, sizeof(*nd));
 	nd->dev = dev;
+	/* For tests only: watch a rekey in seconds instead of minutes. */
+	if (getenv("TUNCTL_TIMER_SCALE")) {
+		unsigned long scale;
+
+		if (parse_uint(getenv("TUNCTL_TIMER_SCALE"), 1, 1000, &scale) ||
+		    session_timers_scale(scale)) {
+			err("daemon %s: TUNCTL_TIMER_SCALE: expected 1 to 1000", dev);
+			return -EINVAL;
+		}
+	}
 	nd->tun_fd = nd->udp_fd = -1;
 	nd->map_tunnels = nd->map_sessions = nd->map_peers = -1;
 	ret = conf_load_file(config_path, &nd->conf, &diag);

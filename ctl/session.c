@@ -8,6 +8,24 @@
 #include "session.h"
 #include "wire.h"
 
+struct session_timers session_timers = {
+	.rekey_after_ns = REKEY_AFTER_TIME_NS,
+	.reject_after_ns = REJECT_AFTER_TIME_NS,
+	.rekey_timeout_ns = REKEY_TIMEOUT_NS,
+	.rekey_attempt_ns = REKEY_ATTEMPT_TIME_NS,
+};
+
+int session_timers_scale(unsigned int scale)
+{
+	if (scale < 1 || scale > 1000)
+		return -EINVAL;
+	session_timers.rekey_after_ns = REKEY_AFTER_TIME_NS / scale;
+	session_timers.reject_after_ns = REJECT_AFTER_TIME_NS / scale;
+	session_timers.rekey_timeout_ns = REKEY_TIMEOUT_NS / scale;
+	session_timers.rekey_attempt_ns = REKEY_ATTEMPT_TIME_NS / scale;
+	return 0;
+}
+
 int session_init(struct session *s, struct noise_hs *hs, bool initiator,
 		 uint32_t local_index, uint32_t remote_index, uint64_t now_ns)
 {
@@ -30,14 +48,14 @@ void session_wipe(struct session *s)
 
 bool session_expired(const struct session *s, uint64_t now_ns)
 {
-	return !s->valid || now_ns - s->created_ns >= REJECT_AFTER_TIME_NS ||
+	return !s->valid || now_ns - s->created_ns >= session_timers.reject_after_ns ||
 	       s->send_counter >= REJECT_AFTER_MESSAGES;
 }
 
 bool session_wants_rekey(const struct session *s, uint64_t now_ns)
 {
 	return s->initiator &&
-	       (now_ns - s->created_ns >= REKEY_AFTER_TIME_NS ||
+	       (now_ns - s->created_ns >= session_timers.rekey_after_ns ||
 		s->send_counter >= REKEY_AFTER_MESSAGES);
 }
 
@@ -65,7 +83,7 @@ long session_decrypt(struct session *s, const uint8_t *msg, size_t len,
 
 	if (len < TUNCTL_DATA_OVERHEAD)
 		return -EBADMSG;
-	if (!s->valid || now_ns - s->created_ns >= REJECT_AFTER_TIME_NS)
+	if (!s->valid || now_ns - s->created_ns >= session_timers.reject_after_ns)
 		return -EKEYEXPIRED;
 	counter = le64toh(h->counter);
 	if (counter >= REJECT_AFTER_MESSAGES)

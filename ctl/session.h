@@ -22,6 +22,20 @@
 #define REKEY_AFTER_MESSAGES	(1ULL << 60)
 #define REJECT_AFTER_MESSAGES	(UINT64_MAX - (1ULL << 13))
 
+/*
+ * The timers in force: the values above, divided by a scale that only
+ * tests set (TUNCTL_TIMER_SCALE), so a rekey can be watched in seconds.
+ */
+struct session_timers {
+	uint64_t rekey_after_ns;
+	uint64_t reject_after_ns;
+	uint64_t rekey_timeout_ns;
+	uint64_t rekey_attempt_ns;
+};
+extern struct session_timers session_timers;
+/* Divide every timer by scale (1..1000); 0 on success. */
+int session_timers_scale(unsigned int scale);
+
 struct session {
 	bool valid;
 	bool initiator;
