@@ -42,30 +42,9 @@ setup() {
 ping4() { nsx "$1" ping -c 1 -W 1 "$2"; }
 ping6() { nsx "$1" ping -6 -c 1 -W 1 "$2"; }
 
-# tcp_delivers FROM TO ADDR PORT: a line sent with nc arrives at TO's listener.
-tcp_delivers() {
-	local out=$WORK/tcp.$4 fam=-4
-	case $3 in *:*) fam=-6 ;; esac
-	rm -f "$out"
-	nsx "$2" timeout 4 nc $fam -l "$4" >"$out" 2>/dev/null &
-	local l=$!
-	sleep 0.2
-	echo "marker-$4" | nsx "$1" timeout 3 nc -N -w 2 "$3" "$4" 2>/dev/null
-	wait $l 2>/dev/null
-	grep -q "marker-$4" "$out"
-}
-
-# udp_delivers FROM TO ADDR PORT
-udp_delivers() {
-	local out=$WORK/udp.$4
-	rm -f "$out"
-	nsx "$2" timeout 2 nc -u -l "$4" >"$out" 2>/dev/null &
-	local l=$!
-	sleep 0.2
-	echo "marker-$4" | nsx "$1" timeout 1 nc -u -w 1 "$3" "$4" 2>/dev/null
-	wait $l 2>/dev/null
-	grep -q "marker-$4" "$out"
-}
+# tcp_delivers / udp_delivers FROM TO ADDR PORT: a marker gets through.
+tcp_delivers() { tcp_sends "$1" "$2" "$3" "$4" "marker-$4"; }
+udp_delivers() { udp_sends "$1" "$2" "$3" "$4" "marker-$4"; }
 
 # all_traffic_flows LABEL PORTBASE (fresh ports each round: no TIME_WAIT)
 all_traffic_flows() {

@@ -132,6 +132,32 @@ capture_stop() {
 	fi
 }
 
+# tcp_sends FROM TO ADDR PORT MARK: a line sent with nc from namespace
+# FROM to ADDR:PORT arrives at a listener on PORT in namespace TO.
+tcp_sends() {
+	local out=$WORK/tcp.$4.$5 fam=-4
+	case $3 in *:*) fam=-6 ;; esac
+	rm -f "$out"
+	nsx "$2" timeout 4 nc $fam -l "$4" >"$out" 2>/dev/null &
+	local l=$!
+	sleep 0.2
+	echo "$5" | nsx "$1" timeout 3 nc -N -w 2 "$3" "$4" 2>/dev/null
+	wait $l 2>/dev/null
+	grep -q "$5" "$out"
+}
+
+# udp_sends FROM TO ADDR PORT MARK: the same with one UDP datagram.
+udp_sends() {
+	local out=$WORK/udp.$4.$5
+	rm -f "$out"
+	nsx "$2" timeout 2 nc -u -l "$4" >"$out" 2>/dev/null &
+	local l=$!
+	sleep 0.2
+	echo "$5" | nsx "$1" timeout 1 nc -u -w 1 "$3" "$4" 2>/dev/null
+	wait $l 2>/dev/null
+	grep -q "$5" "$out"
+}
+
 # json_get JSON_TEXT PYTHON_EXPR: evaluate an expression on parsed JSON "j".
 json_get() {
 	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"

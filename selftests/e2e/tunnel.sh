@@ -91,27 +91,10 @@ wait_active() { # wait_active NODE ID: up to 5 s
 	return 1
 }
 
-# tcp_to ADDR PORT MARK: a line sent from the hub reaches the cloud's
-# listener on that port (which listens on all addresses).
-tcp_to() {
-	local out=$WORK/tcp.$2.$3
-	nsx "$CLOUD" timeout 4 nc -l "$2" >"$out" 2>/dev/null &
-	local l=$!
-	sleep 0.2
-	echo "$3" | nsx "$HUB" timeout 3 nc -N -w 2 "$1" "$2" 2>/dev/null
-	wait $l 2>/dev/null
-	grep -q "$3" "$out"
-}
-
-udp_to() {
-	local out=$WORK/udp.$2.$3
-	nsx "$CLOUD" timeout 2 nc -u -l "$2" >"$out" 2>/dev/null &
-	local l=$!
-	sleep 0.2
-	echo "$3" | nsx "$HUB" timeout 1 nc -u -w 1 "$1" "$2" 2>/dev/null
-	wait $l 2>/dev/null
-	grep -q "$3" "$out"
-}
+# tcp_to / udp_to ADDR PORT MARK: from the hub to a listener on the cloud
+# (listening on all addresses).
+tcp_to() { tcp_sends "$HUB" "$CLOUD" "$@"; }
+udp_to() { udp_sends "$HUB" "$CLOUD" "$@"; }
 
 setup
 hub_config "$WORK/hub.json"
