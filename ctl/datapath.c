@@ -241,7 +241,13 @@ static int attach_egress(const char *dev, int ifindex, int prog_fd,
 	 * a program before us that returned "pass" would let packets out
 	 * that we never saw.
 	 */
-	fd = bpf_link_create(prog_fd, ifindex, TUNCTL_BPF_TCX_EGRESS, &lopts);
+	/* TUNCTL_EGRESS_HOOK=clsact: the pre-6.6 path, for its tests. */
+	if (getenv("TUNCTL_EGRESS_HOOK") &&
+	    !strcmp(getenv("TUNCTL_EGRESS_HOOK"), "clsact"))
+		fd = -EOPNOTSUPP;
+	else
+		fd = bpf_link_create(prog_fd, ifindex, TUNCTL_BPF_TCX_EGRESS,
+				     &lopts);
 	if (fd >= 0) {
 		ret = pin_link_fd(dev, fd, PIN_LINK_EGRESS);
 		close(fd);

@@ -158,6 +158,21 @@ check_not "bpftool link show: no tunctl links" sh -c \
 check_not "pin directory gone" test -e "$TUNCTL_PIN_ROOT/a0"
 check_not "daemon gone (its pid file removed)" test -e "$TUNCTL_RUN_DIR/a0.pid"
 
+# --- egress through tc clsact, as on kernels without tcx (before 6.6) ------
+check "attach with the clsact egress hook" env TUNCTL_EGRESS_HOOK=clsact \
+	nsenter --net=/run/netns/"$DUT" "$TUNCTL" attach a0
+check "status says tc-clsact" sh -c \
+	"nsenter --net=/run/netns/$DUT $TUNCTL status a0 -j | grep -q '\"egress_hook\":\"tc-clsact\"'"
+check "tc shows our egress filter" sh -c \
+	"ip netns exec $DUT tc filter show dev a0 egress | grep -q tunctl_egress"
+capture_start "$PEER" b0 "$(leak_filter)" || fail "clsact capture"
+check_not "clsact: udp dut -> peer is dropped" udp_delivers "$DUT" "$PEER" $B4 7401
+check_eq "clsact: peer's capture saw nothing" 0 "$(capture_stop)"
+check "detach" tunctl_in "$DUT" detach a0
+check_not "our egress filter is gone" sh -c \
+	"ip netns exec $DUT tc filter show dev a0 egress | grep -q tunctl_egress"
+check "clsact: udp dut -> peer flows after detach" udp_delivers "$DUT" "$PEER" $B4 7402
+
 # --- config: local switches ---------------------------------------------
 echo '{ "local": { "arp": false, "ndp": false } }' >"$WORK/noarp.json"
 check "attach" tunctl_in "$DUT" attach a0
