@@ -527,6 +527,17 @@ static void check_tunnel(struct walker *w, struct tunctl_conf *conf,
 	}
 	if (!peer_name)
 		return;
+	for (j = 0; found && j < i; j++) {
+		const struct conf_tunnel *o = &conf->tunnels[j];
+
+		/* Two tunnels for one flow: which one would carry it? */
+		if (o->peer == t->peer && o->server == t->server &&
+		    o->protocol == t->protocol && o->port == t->port &&
+		    o->type == t->type && o->id) {
+			werr(w, "carries the same traffic as tunnel %u", o->id);
+			break;
+		}
+	}
 	old = push(w, "peer");
 	if (!found)
 		werr(w, "no peer named \"%s\" in \"peers\"", peer_name);
@@ -588,7 +599,18 @@ static void check_node(struct walker *w, struct tunctl_conf *conf)
 	}
 	for (i = 0; i < conf->n_peers; i++) {
 		struct conf_peer *p = &conf->peers[i];
+		size_t j;
 
+		for (j = 0; j < i; j++) {
+			if (conf->peers[j].overlay.s_addr != p->overlay.s_addr)
+				continue;
+			old = push(w, "peers");
+			push(w, p->name);
+			push(w, "overlay");
+			werr(w, "the same overlay address as peer \"%s\"",
+			     conf->peers[j].name);
+			pop(w, old);
+		}
 		old = push(w, "peers");
 		push(w, p->name);
 		push(w, "overlay");

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -285,6 +286,11 @@ static int daemon_loop(const char *dev, int sfd, struct node *nd,
 		wait_ms = (int)((next_tick - now) / 1000000) + 1;
 		if (poll(pfd, 4, wait_ms) <= 0)
 			continue;
+		if (pfd[3].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			/* Overlay gone: without it we carry nothing. Fail closed. */
+			logmsg(dev, "overlay interface failed; exiting");
+			return -EIO;
+		}
 		if (pfd[2].revents & POLLIN)
 			node_on_udp(nd);
 		if (pfd[3].revents & POLLIN)
@@ -309,6 +315,8 @@ int daemon_run(const char *dev, const char *config_path, int ready_fd)
 	char ready = 1;
 
 	block_signals(&mask);
+	/* It holds tunnel keys: no core dumps, no ptrace by others. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
 		ret = -errno;

@@ -41,56 +41,22 @@ const char *const tdrop_names[TDROP_MAX] = {
 
 /* --- session index -> tunnel -------------------------------------------- */
 
-struct index_slot {
-	uint32_t index;		/* 0: empty */
-	bool gone;		/* a tombstone */
-	struct tunnel *t;
-};
-
-static struct index_slot *index_find(struct node *nd, uint32_t index,
-				     bool for_insert)
-{
-	size_t mask = nd->index_cap - 1, i = (index * 2654435761U) & mask;
-	struct index_slot *tomb = NULL;
-
-	for (;;) {
-		struct index_slot *s = &nd->index[i];
-
-		if (!s->index && !s->gone)
-			return for_insert ? (tomb ? tomb : s) : NULL;
-		if (s->gone && !tomb)
-			tomb = s;
-		if (s->index == index && !s->gone)
-			return s;
-		i = (i + 1) & mask;
-	}
-}
-
-/* Sessions are few per tunnel: at most 4 live indices each. */
+/* A fresh random index; at most 4 live per tunnel, so the table has room. */
 static uint32_t index_new(struct node *nd, struct tunnel *t)
 {
-	struct index_slot *s;
 	uint32_t index;
 
 	do
 		index = randombytes_random();
-	while (!index || index_find(nd, index, false));
-	s = index_find(nd, index, true);
-	s->index = index;
-	s->gone = false;
-	s->t = t;
+	while (!index || index_table_get(&nd->index, index));
+	if (index_table_put(&nd->index, index, t))
+		return 0;
 	return index;
 }
 
 static void index_drop(struct node *nd, uint32_t index)
 {
-	struct index_slot *s = index ? index_find(nd, index, false) : NULL;
-
-	if (s) {
-		s->index = 0;
-		s->gone = true;
-		s->t = NULL;
-	}
+	index_table_del(&nd->index, index);
 }
 
 /* --- routes: which tunnel a packet from the overlay belongs to ----------- */
@@ -260,8 +226,11 @@ static void hs_start(struct node *nd, struct tunnel *t, uint64_t now,
 		t->hs_started_ns = now;
 	hs_abort(nd, t);
 	t->hs_index = index_new(nd, t);
+	if (!t->hs_index)
+		return;
 	if (hs_create_init(&t->hs, &t->keys, t->hs_index, &msg)) {
 		index_drop(nd, t->hs_index);
+		noise_hs_wipe(&t->hs);
 		return;
 	}
 	map_session(nd, t, t->hs_index);
@@ -303,13 +272,18 @@ static void send_data(struct node *nd, struct tunnel *t, const uint8_t *pkt,
 
 static void queue_flush(struct node *nd, struct tunnel *t, uint64_t now)
 {
+	uint8_t *q[TUNNEL_QUEUE];
+	uint16_t ql[TUNNEL_QUEUE];
 	unsigned int i, n = t->queued;
 
+	/* Taken out first: send_data may queue again. */
+	memcpy(q, t->queue, sizeof(q));
+	memcpy(ql, t->queue_len, sizeof(ql));
 	t->queued = 0;
 	for (i = 0; i < n; i++) {
-		send_data(nd, t, t->queue[i], t->queue_len[i], now);
-		sodium_memzero(t->queue[i], t->queue_len[i]);
-		free(t->queue[i]);
+		send_data(nd, t, q[i], ql[i], now);
+		sodium_memzero(q[i], ql[i]);
+		free(q[i]);
 	}
 }
 
@@ -337,7 +311,7 @@ void node_on_tun(struct node *nd)
 			t->drops[TDROP_DISABLED]++;
 			continue;
 		}
-		if (policy_check(&t->rule, &p, true) != INNER_OK) {
+		if (policy_flow(&t->flows, &t->rule, &p, true, now) != INNER_OK) {
 			t->drops[TDROP_POLICY]++;
 			continue;
 		}
@@ -376,7 +350,8 @@ static void on_init(struct node *nd, const struct tunctl_msg_init *msg,
 	set_endpoint(nd, t, from);
 	session_drop(nd, &t->next);
 	t->next.local_index = index_new(nd, t);
-	if (hs_create_resp(&hs, &t->keys, t->next.local_index,
+	if (!t->next.local_index ||
+	    hs_create_resp(&hs, &t->keys, t->next.local_index,
 			   le32toh(msg->sender), &resp) ||
 	    session_init(&t->next, &hs, false, t->next.local_index,
 			 le32toh(msg->sender), now)) {
@@ -392,22 +367,38 @@ static void on_init(struct node *nd, const struct tunctl_msg_init *msg,
 	send_udp(nd, t, &resp, sizeof(resp));
 }
 
-static void on_resp(struct node *nd, const struct tunctl_msg_resp *msg,
-		    uint64_t now)
+/* A client's packets must come from the server's endpoint. */
+static bool from_endpoint(const struct tunnel *t, const struct sockaddr_in *from)
 {
-	struct index_slot *s = index_find(nd, le32toh(msg->receiver), false);
-	struct tunnel *t = s ? s->t : NULL;
+	return t->conf.server ||
+	       (t->endpoint.sin_addr.s_addr == from->sin_addr.s_addr &&
+		t->endpoint.sin_port == from->sin_port);
+}
+
+static void on_resp(struct node *nd, const struct tunctl_msg_resp *msg,
+		    const struct sockaddr_in *from, uint64_t now)
+{
+	struct tunnel *t = index_table_get(&nd->index, le32toh(msg->receiver));
 	struct session fresh;
+
+	struct noise_hs hs;
 
 	if (!t || !t->hs_pending || t->hs_index != le32toh(msg->receiver))
 		return;
-	if (hs_consume_resp(&t->hs, &t->keys, msg) ||
-	    session_init(&fresh, &t->hs, true, t->hs_index,
-			 le32toh(msg->sender), now)) {
+	/* Only the genuine response may end the handshake: try a copy. */
+	if (!from_endpoint(t, from)) {
 		t->drops[TDROP_HS_REJECTED]++;
-		hs_abort(nd, t);
 		return;
 	}
+	hs = t->hs;
+	if (hs_consume_resp(&hs, &t->keys, msg) ||
+	    session_init(&fresh, &hs, true, t->hs_index,
+			 le32toh(msg->sender), now)) {
+		noise_hs_wipe(&hs);
+		t->drops[TDROP_HS_REJECTED]++;
+		return;
+	}
+	noise_hs_wipe(&hs);
 	noise_hs_wipe(&t->hs);
 	t->hs_pending = false;
 	session_drop(nd, &t->prev);
@@ -416,6 +407,7 @@ static void on_resp(struct node *nd, const struct tunctl_msg_resp *msg,
 	t->handshakes++;
 	t->last_handshake = time(NULL);
 	queue_flush(nd, t, now);
+	session_wipe(&fresh);
 }
 
 static void on_data(struct node *nd, const uint8_t *msg, size_t len,
@@ -424,8 +416,7 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 	static uint8_t pt[PKT_MAX];
 	const struct tunctl_msg_data *h = (const void *)msg;
 	uint32_t index = le32toh(h->receiver);
-	struct index_slot *slot = index_find(nd, index, false);
-	struct tunnel *t = slot ? slot->t : NULL;
+	struct tunnel *t = index_table_get(&nd->index, index);
 	struct session *s = NULL;
 	struct inner_pkt p;
 	long n;
@@ -442,6 +433,10 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		return;
 	if (!t->enabled) {
 		t->drops[TDROP_DISABLED]++;
+		return;
+	}
+	if (!from_endpoint(t, from)) {
+		t->drops[TDROP_NOT_AUTHENTIC]++;
 		return;
 	}
 	n = session_decrypt(s, msg, len, pt, now);
@@ -462,7 +457,7 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 	if (!n)
 		return;		/* a keepalive */
 	if (inner_parse(pt, n, &p) != INNER_OK ||
-	    policy_check(&t->rule, &p, false) != INNER_OK) {
+	    policy_flow(&t->flows, &t->rule, &p, false, now) != INNER_OK) {
 		t->drops[TDROP_POLICY]++;
 		return;
 	}
@@ -495,7 +490,7 @@ void node_on_udp(struct node *nd)
 			on_init(nd, (const void *)buf, &from, now);
 		else if (buf[0] == TUNCTL_MSG_RESP &&
 			 len == sizeof(struct tunctl_msg_resp))
-			on_resp(nd, (const void *)buf, now);
+			on_resp(nd, (const void *)buf, &from, now);
 		else if (buf[0] == TUNCTL_MSG_DATA &&
 			 len >= (ssize_t)TUNCTL_DATA_OVERHEAD)
 			on_data(nd, buf, len, &from, now);
@@ -625,7 +620,7 @@ static int open_maps(struct node *nd)
 	return 0;
 }
 
-static int open_udp(uint16_t port)
+static int open_udp(const char *dev, uint16_t port)
 {
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET, .sin_port = htons(port),
@@ -634,7 +629,9 @@ static int open_udp(uint16_t port)
 
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+	/* Only the attached device, where the datapath vets every packet. */
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, strlen(dev)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		int ret = -errno;
 
 		close(fd);
@@ -684,10 +681,10 @@ static int alloc_tables(struct node *nd, size_t n)
 	nd->n = n;
 	nd->tunnels = calloc(n + 1, sizeof(*nd->tunnels));
 	nd->routes = calloc(n + 1, sizeof(*nd->routes));
-	for (nd->index_cap = 64; nd->index_cap < 8 * n; nd->index_cap *= 2)
-		;
-	nd->index = calloc(nd->index_cap, sizeof(*nd->index));
-	return nd->tunnels && nd->routes && nd->index ? 0 : -ENOMEM;
+	if (!nd->tunnels || !nd->routes)
+		return -ENOMEM;
+	/* cur, prev, next and a handshake in flight: 4 per tunnel at most. */
+	return index_table_init(&nd->index, 4 * n + 4);
 }
 
 static int setup_tunnels(struct node *nd)
@@ -737,6 +734,14 @@ int node_start(struct node *nd, const char *dev, const char *config_path)
 		conf_diag_free(&diag);
 		return ret;
 	}
+	for (i = 0; i < nd->conf.n_tunnels; i++) {
+		if (nd->conf.tunnels[i].type != TUNNEL_REGULAR) {
+			err("daemon %s: tunnel %u: %s tunnels are not supported by this version yet",
+			    dev, nd->conf.tunnels[i].id,
+			    conf_tunnel_type_name(nd->conf.tunnels[i].type));
+			return -EOPNOTSUPP;
+		}
+	}
 	ret = open_maps(nd);
 	if (ret) {
 		err("daemon %s: datapath maps: %s", dev, strerror(-ret));
@@ -749,7 +754,7 @@ int node_start(struct node *nd, const char *dev, const char *config_path)
 		    nd->conf.overlay_ifname, strerror(-nd->tun_fd));
 		return nd->tun_fd;
 	}
-	nd->udp_fd = open_udp(nd->conf.listen_port);
+	nd->udp_fd = open_udp(dev, nd->conf.listen_port);
 	if (nd->udp_fd < 0) {
 		err("daemon %s: UDP port %u: %s", dev, nd->conf.listen_port,
 		    strerror(-nd->udp_fd));
@@ -813,14 +818,8 @@ static bool tunnel_same(const struct tunctl_conf *ca, const struct conf_tunnel *
 
 static void index_add(struct node *nd, uint32_t index, struct tunnel *t)
 {
-	struct index_slot *s;
-
-	if (!index)
-		return;
-	s = index_find(nd, index, true);
-	s->index = index;
-	s->gone = false;
-	s->t = t;
+	if (index)
+		index_table_put(&nd->index, index, t);
 }
 
 int node_reload(struct node *nd, const char *config_path, char *why,
@@ -855,7 +854,7 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 	old_conf = nd->conf;
 	nd->conf = conf;
 	free(nd->routes);
-	free(nd->index);
+	index_table_free(&nd->index);
 	ret = alloc_tables(nd, conf.n_tunnels);
 	if (ret) {
 		/* Keep running what we had. */
@@ -895,6 +894,9 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 	free(taken);
 	free(old);
 	conf_free(&old_conf);
+	/* A changed tunnel keeping its id was just unmapped by its old self. */
+	for (i = 0; i < nd->n; i++)
+		map_tunnel(nd, &nd->tunnels[i]);
 	nd->n_routes = nd->n;
 	qsort(nd->routes, nd->n_routes, sizeof(*nd->routes), route_cmp);
 	/* The index points into the tunnel array, which has moved. */
@@ -916,7 +918,21 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 
 void node_stop(struct node *nd)
 {
+	struct tunctl_config cfg;
 	size_t i;
+
+	/* Stopping closes the port: no admitted packets for nobody. */
+	if (nd->dev && nd->map_tunnels >= 0 && !dp_config_read(nd->dev, &cfg) &&
+	    cfg.listen_port) {
+		cfg.listen_port = 0;
+		dp_config_write(nd->dev, &cfg);
+	}
+	if (nd->map_sessions >= 0)
+		clear_map(nd->map_sessions, sizeof(__u32));
+	if (nd->map_peers >= 0)
+		clear_map(nd->map_peers, sizeof(struct tunctl_peer_key));
+	if (nd->map_tunnels >= 0)
+		clear_map(nd->map_tunnels, sizeof(__u32));
 
 	for (i = 0; nd->tunnels && i < nd->n; i++) {
 		struct tunnel *t = &nd->tunnels[i];
@@ -932,7 +948,7 @@ void node_stop(struct node *nd)
 		sodium_memzero(nd->tunnels, nd->n * sizeof(*nd->tunnels));
 	free(nd->tunnels);
 	free(nd->routes);
-	free(nd->index);
+	index_table_free(&nd->index);
 	conf_free(&nd->conf);
 	if (nd->tun_fd >= 0)
 		close(nd->tun_fd);

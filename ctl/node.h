@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "handshake.h"
+#include "index_table.h"
 #include "policy.h"
 #include "session.h"
 
@@ -37,6 +38,7 @@ struct tunnel {
 	struct conf_tunnel conf;
 	struct hs_keys keys;
 	struct tunnel_rule rule;
+	struct flow_ports flows;	/* the client's ports in use */
 	bool enabled;
 	bool has_endpoint;
 	struct sockaddr_in endpoint;	/* where the peer is (learned or set) */
@@ -65,7 +67,6 @@ struct tunnel {
 	uint64_t drops[TDROP_MAX];
 };
 
-struct index_slot;
 struct route;
 
 struct node {
@@ -75,8 +76,7 @@ struct node {
 	size_t n;
 	int tun_fd, udp_fd;
 	int map_tunnels, map_sessions, map_peers;
-	struct index_slot *index;	/* local session index -> tunnel */
-	size_t index_cap;
+	struct index_table index;	/* local session index -> tunnel */
 	struct route *routes;		/* outbound: (peer, proto, port) */
 	size_t n_routes;
 	uint64_t drops_no_tunnel;	/* overlay packets of no tunnel */

@@ -17,7 +17,8 @@ enum inner_verdict inner_parse(const uint8_t *pkt, size_t len,
 		return INNER_MALFORMED;
 	ihl = (pkt[0] & 0xf) * 4;
 	tot = (size_t)pkt[2] << 8 | pkt[3];
-	if (ihl < 20 || tot < ihl || tot > len)
+	/* No IP options: nothing in a tunnel needs them (source routes...). */
+	if (ihl != 20 || tot < ihl || tot > len)
 		return INNER_MALFORMED;
 	/* Fragments cannot be judged by ports: none cross a tunnel. */
 	if (((pkt[6] << 8 | pkt[7]) & 0x3fff))
@@ -33,6 +34,8 @@ enum inner_verdict inner_parse(const uint8_t *pkt, size_t len,
 			return INNER_MALFORMED;
 		out->sport = pkt[ihl] << 8 | pkt[ihl + 1];
 		out->dport = pkt[ihl + 2] << 8 | pkt[ihl + 3];
+		if (out->proto == IPPROTO_TCP)
+			out->tcp_flags = pkt[ihl + 13];
 		break;
 	case IPPROTO_ICMP:
 		if (tot < ihl + 8)
@@ -68,4 +71,54 @@ enum inner_verdict policy_check(const struct tunnel_rule *r,
 	if ((request ? p->dport : p->sport) != r->port)
 		return INNER_NOT_ALLOWED;
 	return INNER_OK;
+}
+
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+
+static void flows_note(struct flow_ports *f, uint16_t port, uint64_t now)
+{
+	size_t i, oldest = 0;
+
+	for (i = 0; i < FLOW_PORTS; i++) {
+		if (f->seen[i] && f->port[i] == port) {
+			f->seen[i] = now;
+			return;
+		}
+		if (f->seen[i] < f->seen[oldest])
+			oldest = i;
+	}
+	f->port[oldest] = port;
+	f->seen[oldest] = now;
+}
+
+static bool flows_has(const struct flow_ports *f, uint16_t port, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < FLOW_PORTS; i++)
+		if (f->seen[i] && f->port[i] == port &&
+		    now - f->seen[i] < FLOW_IDLE_NS)
+			return true;
+	return false;
+}
+
+enum inner_verdict policy_flow(struct flow_ports *f,
+			       const struct tunnel_rule *r,
+			       const struct inner_pkt *p, bool outbound,
+			       uint64_t now_ns)
+{
+	enum inner_verdict v = policy_check(r, p, outbound);
+	bool request = outbound != r->server;
+
+	if (v != INNER_OK || p->proto == IPPROTO_ICMP)
+		return v;
+	if (request) {
+		flows_note(f, p->sport, now_ns);
+		return INNER_OK;
+	}
+	if (p->proto == IPPROTO_TCP &&
+	    (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+		return INNER_NOT_ALLOWED;
+	return flows_has(f, p->dport, now_ns) ? INNER_OK : INNER_NOT_ALLOWED;
 }

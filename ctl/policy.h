@@ -17,7 +17,21 @@
 struct inner_pkt {
 	uint32_t saddr, daddr;
 	uint8_t proto;
+	uint8_t tcp_flags;
 	uint16_t sport, dport;	/* host order; ICMP: type in sport */
+};
+
+/*
+ * The client ports of a tunnel's live flows: a reply is let through only
+ * to a port the client itself has sent from (and TCP never as a new
+ * connection), so the server side cannot open flows to the client.
+ */
+#define FLOW_PORTS 64
+#define FLOW_IDLE_NS (180ULL * 1000000000ULL)
+
+struct flow_ports {
+	uint16_t port[FLOW_PORTS];
+	uint64_t seen[FLOW_PORTS];	/* CLOCK_MONOTONIC ns; 0: free */
 };
 
 enum inner_verdict {
@@ -47,5 +61,14 @@ enum inner_verdict policy_check(const struct tunnel_rule *r,
  * client side, sport on the server side; 0 for ICMP).
  */
 uint16_t policy_out_port(bool server, const struct inner_pkt *p);
+
+/*
+ * policy_check, and for TCP/UDP the flow rule: requests note the client's
+ * port, replies need a noted port (and no bare SYN).
+ */
+enum inner_verdict policy_flow(struct flow_ports *f,
+			       const struct tunnel_rule *r,
+			       const struct inner_pkt *p, bool outbound,
+			       uint64_t now_ns);
 
 #endif /* TUNCTL_POLICY_H */

@@ -123,6 +123,34 @@ check_not "the plaintext never crossed the wire" grep -aq "plain-secret" "$WORK/
 check "the server side counted the inner drops" test \
 	"$(tunnel_field cloud 10 drops | python3 -c 'import sys,ast; print(ast.literal_eval(sys.stdin.read())["policy"])')" -eq 0
 
+# --- the server side answers, it never opens a flow to the client ------------
+# From the tunnel's own port, so only the flow rule can stop it.
+server_opens() { # server_opens tcp|udp LISTEN_PORT SRC_PORT
+	local out=$WORK/open.$1.$2
+	if [ "$1" = tcp ]; then
+		nsx "$HUB" timeout 3 nc -l "$2" >"$out" 2>/dev/null &
+	else
+		nsx "$HUB" timeout 3 nc -u -l "$2" >"$out" 2>/dev/null &
+	fi
+	local l=$!
+	sleep 0.2
+	nsx "$CLOUD" timeout 2 python3 -c "
+import socket, sys
+kind = socket.SOCK_STREAM if '$1' == 'tcp' else socket.SOCK_DGRAM
+s = socket.socket(socket.AF_INET, kind)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('100.64.0.2', $3)); s.settimeout(1.5)
+try:
+    s.connect(('100.64.0.1', $2)); s.send(b'server-opened\n')
+except OSError:
+    pass
+" 2>/dev/null
+	wait $l 2>/dev/null
+	grep -q server-opened "$out"
+}
+check_not "the server cannot open a TCP connection to the client" server_opens tcp 2222 8883
+check_not "the server cannot send UDP to a port the client did not use" server_opens udp 4444 5683
+
 # --- replay: resend what was captured ----------------------------------------
 # Every UDP payload the hub sent, again, from the hub's address and port.
 cat >"$WORK/replay.py" <<'PY'

@@ -130,6 +130,16 @@ static const struct {
 	  "  \"peers\": { \"cloud\": { \"overlay\": \"100.64.0.2\" } },\n"
 	  "  \"tunnels\": [ " TUN(TCP8883) " ] }",
 	  "t.json:4:47: tunnels.0.peer: the client side needs the peer's \"endpoint\"", 1 },
+	{ "two tunnels for one flow",
+	  NODE(TUN(TCP8883) ", " "{ \"id\": 11, \"type\": \"regular\", \"peer\": \"cloud\", \"side\": \"client\", \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\"" TCP8883 " }"),
+	  "t.json:4:247: tunnels.1: carries the same traffic as tunnel 10", 1 },
+	{ "two peers, one overlay address",
+	  "{ \"node\": { \"listen_port\": 51820,\n"
+	  "    \"overlay\": { \"interface\": \"tunctl0\", \"address\": \"100.64.0.1/10\" } },\n"
+	  "  \"peers\": { \"cloud\": { \"endpoint\": \"198.18.0.2:1\", \"overlay\": \"100.64.0.2\" },\n"
+	  "             \"b\": { \"endpoint\": \"198.18.0.3:1\", \"overlay\": \"100.64.0.2\" } },\n"
+	  "  \"tunnels\": [ " TUN(TCP8883) " ] }",
+	  "t.json:4:49: peers.b.overlay: the same overlay address as peer \"cloud\"", 1 },
 	{ "every error reported", "{ \"x\": 1, \"y\": 2, \"local\": { \"arp\": 1, \"z\": 0 } }",
 	  "t.json:1:3: x: unknown key", 4 },
 	{ "empty file", "", "t.json:1:0: '[' or '{' expected near end of file", 1 },

@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, noise_suite());
 	srunner_add_suite(sr, policy_suite());
 	srunner_add_suite(sr, handshake_suite());
+	srunner_add_suite(sr, index_table_suite());
 	srunner_add_suite(sr, btf_layout_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

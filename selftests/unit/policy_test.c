@@ -95,6 +95,8 @@ START_TEST(test_malformed)
 	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
 	buf[0] = 0x44;
 	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
+	buf[0] = 0x46;	/* IP options */
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
 	buf[0] = 0x45;
 	buf[6] = 0x20;	/* more fragments */
 	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
@@ -108,6 +110,51 @@ START_TEST(test_malformed)
 }
 END_TEST
 
+/* The server side can answer flows, never open them. */
+START_TEST(test_flows)
+{
+	struct tunnel_rule client = { .server = false, .proto = IPPROTO_TCP, .port = 8883 };
+	struct tunnel_rule server = { .server = true, .proto = IPPROTO_TCP, .port = 8883 };
+	struct flow_ports cf = {}, sf = {};
+	uint8_t buf[64];
+	struct inner_pkt req, rep, syn, probe;
+	uint32_t c, s;
+
+	inet_pton(AF_INET, CLIENT, &c);
+	inet_pton(AF_INET, SERVER, &s);
+	client.own_addr = server.peer_addr = c;
+	client.peer_addr = server.own_addr = s;
+	build(buf, CLIENT, SERVER, IPPROTO_TCP, 40000, 8883);
+	buf[33] = 0x02;				/* SYN */
+	inner_parse(buf, 40, &req);
+	build(buf, SERVER, CLIENT, IPPROTO_TCP, 8883, 40000);
+	buf[33] = 0x12;				/* SYN ACK */
+	inner_parse(buf, 40, &rep);
+	build(buf, SERVER, CLIENT, IPPROTO_TCP, 8883, 22);
+	buf[33] = 0x02;				/* a new connection to :22 */
+	inner_parse(buf, 40, &syn);
+	build(buf, SERVER, CLIENT, IPPROTO_TCP, 8883, 22);
+	buf[33] = 0x10;				/* a bare ACK to :22 */
+	inner_parse(buf, 40, &probe);
+
+	/* Before the client said anything, no reply gets in, either side. */
+	ck_assert_int_eq(policy_flow(&sf, &server, &rep, true, 1), INNER_NOT_ALLOWED);
+	ck_assert_int_eq(policy_flow(&cf, &client, &rep, false, 1), INNER_NOT_ALLOWED);
+	/* The client's request opens the flow on both sides... */
+	ck_assert_int_eq(policy_flow(&cf, &client, &req, true, 2), INNER_OK);
+	ck_assert_int_eq(policy_flow(&sf, &server, &req, false, 2), INNER_OK);
+	ck_assert_int_eq(policy_flow(&sf, &server, &rep, true, 3), INNER_OK);
+	ck_assert_int_eq(policy_flow(&cf, &client, &rep, false, 3), INNER_OK);
+	/* ...but not to other ports, and never as a new connection. */
+	ck_assert_int_eq(policy_flow(&sf, &server, &syn, true, 4), INNER_NOT_ALLOWED);
+	ck_assert_int_eq(policy_flow(&cf, &client, &syn, false, 4), INNER_NOT_ALLOWED);
+	ck_assert_int_eq(policy_flow(&cf, &client, &probe, false, 4), INNER_NOT_ALLOWED);
+	/* A flow idle for longer than FLOW_IDLE_NS is forgotten. */
+	ck_assert_int_eq(policy_flow(&cf, &client, &rep, false, 3 + FLOW_IDLE_NS),
+			 INNER_NOT_ALLOWED);
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -115,6 +162,7 @@ Suite *policy_suite(void)
 
 	tcase_add_loop_test(tc, test_policy_table, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_flows);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,5 +14,6 @@ Suite *keys_suite(void);
 Suite *noise_suite(void);
 Suite *policy_suite(void);
 Suite *handshake_suite(void);
+Suite *index_table_suite(void);
 
 #endif
