@@ -76,7 +76,9 @@ int key_read_file(const char *path, uint8_t key[KEY_LEN])
 		close(fd);
 		return -EINVAL;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+	/* Only its owner may read it, and the owner must be us (or root). */
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) ||
+	    (st.st_uid != geteuid() && st.st_uid != 0)) {
 		close(fd);
 		return -EPERM;
 	}
