@@ -26,13 +26,7 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 hub_tunctl() { tunctl_in "$HUB" "$@"; }
 web_ok() { nsx "$HUB" curl -s -m 2 -o /dev/null http://198.18.0.2:8080/; }
 
-ns_add "$HUB"
-ns_add "$CLOUD"
-ip link add hub0 netns "$HUB" type veth peer name cloud0 netns "$CLOUD"
-nsx "$HUB" ip addr add 198.18.0.1/24 dev hub0
-nsx "$CLOUD" ip addr add 198.18.0.2/24 dev cloud0
-nsx "$HUB" ip link set hub0 up
-nsx "$CLOUD" ip link set cloud0 up
+two_hosts "$HUB" hub0 198.18.0.1/24 "$CLOUD" cloud0 198.18.0.2/24
 mkdir -p "$WORK/www" && echo "hello from the cloud" >"$WORK/www/index.html"
 nsx "$CLOUD" python3 -m http.server -d "$WORK/www" 8080 >/dev/null 2>&1 &
 nsx "$CLOUD" python3 -m http.server -d "$WORK/www" 9090 >/dev/null 2>&1 &

@@ -23,15 +23,9 @@ PEER=peer-$TAG
 A4=198.18.0.1 B4=198.18.0.2 A6=2001:db8:18::1 B6=2001:db8:18::2
 
 setup() {
-	ns_add "$DUT"
-	ns_add "$PEER"
-	ip link add a0 netns "$DUT" type veth peer name b0 netns "$PEER"
-	nsx "$DUT" ip addr add $A4/24 dev a0
+	two_hosts "$DUT" a0 $A4/24 "$PEER" b0 $B4/24
 	nsx "$DUT" ip addr add $A6/64 dev a0 nodad
-	nsx "$PEER" ip addr add $B4/24 dev b0
 	nsx "$PEER" ip addr add $B6/64 dev b0 nodad
-	nsx "$DUT" ip link set a0 up
-	nsx "$PEER" ip link set b0 up
 	# Let the link come up before the first assertions.
 	for _ in $(seq 30); do
 		ping6 "$DUT" $B6 >/dev/null 2>&1 && ping4 "$DUT" $B4 >/dev/null 2>&1 && break

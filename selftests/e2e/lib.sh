@@ -44,6 +44,18 @@ ns_add() {
 	ip -n "$1" link set lo up
 }
 
+# two_hosts NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B: two new namespaces joined
+# by a veth pair, addressed (IPv4 with prefix) and up.
+two_hosts() {
+	ns_add "$1"
+	ns_add "$4"
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	nsx "$1" ip addr add "$3" dev "$2"
+	nsx "$4" ip addr add "$6" dev "$5"
+	nsx "$1" ip link set "$2" up
+	nsx "$4" ip link set "$5" up
+}
+
 # nsx NS CMD...: run a plain tool in NS.
 nsx() {
 	local ns=$1; shift

@@ -29,13 +29,7 @@ PORT=51820
 umask 077
 
 setup() {
-	ns_add "$HUB"
-	ns_add "$CLOUD"
-	ip link add a0 netns "$HUB" type veth peer name b0 netns "$CLOUD"
-	nsx "$HUB" ip addr add 198.18.0.1/24 dev a0
-	nsx "$CLOUD" ip addr add 198.18.0.2/24 dev b0
-	nsx "$HUB" ip link set a0 up
-	nsx "$CLOUD" ip link set b0 up
+	two_hosts "$HUB" a0 198.18.0.1/24 "$CLOUD" b0 198.18.0.2/24
 	for k in hub10 hub11 cloud10 cloud11 stranger; do
 		"$TUNCTL" genkey >"$WORK/$k.key"
 		"$TUNCTL" pubkey <"$WORK/$k.key" >"$WORK/$k.pub"
