@@ -42,7 +42,7 @@ DP_SRCS := $(wildcard selftests/datapath/*.c)
 DP_BIN := $(OUT)/selftests/datapath_tests
 
 .DELETE_ON_ERROR:
-.PHONY: all clean vmlinux deps check unit datapath e2e demo bench install fuzz
+.PHONY: all clean vmlinux deps check unit datapath e2e demo bench install fuzz vmtest
 
 # libFuzzer targets, with ASan and UBSan; FUZZ_SECONDS bounds each run.
 FUZZ_SECONDS ?= 60
@@ -129,6 +129,11 @@ e2e: ctl/tunctl
 check: deps
 	$(MAKE) all $(UNIT_BIN) $(DP_BIN) $(BPF_OBJS) $(FUZZ_BINS)
 	selftests/run-all.sh
+
+# The datapath on Debian's 6.1 LTS kernel under qemu (selftests/vm/).
+vmtest: deps
+	$(MAKE) all $(DP_BIN) $(BPF_OBJS)
+	selftests/vm/vmtest.sh
 
 demo: deps
 	$(MAKE) all

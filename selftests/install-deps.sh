@@ -12,6 +12,8 @@ PKGS=(
 	# tests, demo and benches
 	iproute2 iputils-ping netcat-openbsd tcpdump python3 util-linux
 	procps nftables curl
+	# make vmtest
+	qemu-system-x86 busybox-static cpio
 )
 
 missing=()

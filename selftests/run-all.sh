@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# make check: unit tests, datapath table tests, then every end-to-end
-# script; one closing line with the totals. Exit 1 if anything failed.
+# make check: unit tests, datapath table tests, fuzzing, every end-to-end
+# script, then the VM tests on the 6.1 kernel; one closing line with the
+# totals. Exit 1 if anything failed.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -60,6 +61,9 @@ for t in selftests/e2e/*.sh; do
 	[ "$(basename "$t")" = lib.sh ] && continue
 	run_script "$t"
 done
+
+# Last: the same datapath on the 6.1 LTS kernel, in a VM.
+run_script selftests/vm/vmtest.sh
 
 [ ${#broken[@]} -eq 0 ] || echo "failing: ${broken[*]}"
 echo "check: $passed passed, $failed failed, $skipped skipped"
