@@ -139,8 +139,13 @@ demo: deps
 	$(MAKE) all
 	selftests/demo.sh
 
+$(OUT)/selftests/prog_cost: selftests/bench/prog_cost.c $(SKELS) | $(OUT)/selftests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
+
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(OUT)/selftests/prog_cost
+	$(OUT)/selftests/prog_cost
 	selftests/bench/xdp_drop.sh
 
 install: ctl/tunctl

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "cmds.h"
+#include "datapath.h"
 #include "maps.h"
 #include "pins.h"
 #include "util.h"
@@ -36,7 +37,29 @@ struct mon_dev {
 	struct mon *m;
 	const char *dev;
 	int fd;
+	__u32 prev_rate;	/* monitor_rate before we switched it on */
 };
+
+/*
+ * Turn the datapath's drop events on for dev (remembering the rate it
+ * had), or back to what it was. Read-modify-write of the config map: only
+ * the control plane writes it.
+ */
+static void monitor_switch(const char *dev, bool on, __u32 *prev)
+{
+	struct tunctl_config cfg;
+
+	if (dp_config_read(dev, &cfg))
+		return;
+	if (on) {
+		*prev = cfg.monitor_rate;
+		if (!cfg.monitor_rate)
+			cfg.monitor_rate = TUNCTL_MONITOR_DEFAULT_RATE;
+	} else {
+		cfg.monitor_rate = *prev;
+	}
+	dp_config_write(dev, &cfg);
+}
 
 static volatile sig_atomic_t stop;
 
@@ -239,6 +262,9 @@ int cmd_monitor(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Events are produced only while someone watches (see emit_event). */
+	for (i = 0; i < m.ndevs; i++)
+		monitor_switch(m.devs[i], true, &ctx[i].prev_rate);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -251,6 +277,8 @@ int cmd_monitor(int argc, char **argv)
 			break;
 		}
 	}
+	for (i = 0; i < m.ndevs; i++)
+		monitor_switch(m.devs[i], false, &ctx[i].prev_rate);
 out:
 	ring_buffer__free(m.rb);
 	for (i = 0; i < nfds; i++)
