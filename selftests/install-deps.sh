@@ -14,6 +14,8 @@ PKGS=(
 	procps nftables curl
 	# make vmtest
 	qemu-system-x86 busybox-static cpio
+	# make bench
+	ethtool
 )
 
 missing=()
