@@ -173,15 +173,5 @@ int cmd_status(int argc, char **argv)
 		collect(dev, devs);
 	else
 		for_each_attached(collect, devs);
-	if (g.json) {
-		json_t *root = json_pack("{so}", "devices", devs);
-
-		json_dumpf(root, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(root);
-	} else {
-		print_text(devs);
-		json_decref(devs);
-	}
-	return EXIT_OK;
+	return print_result("devices", devs, print_text);
 }

@@ -95,17 +95,7 @@ static int tunnel_list(int argc, char **argv)
 		return usage_error("tunnel list", "takes no arguments");
 	list = json_array();
 	for_each_attached(collect, list);
-	if (g.json) {
-		json_t *root = json_pack("{so}", "tunnels", list);
-
-		json_dumpf(root, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(root);
-	} else {
-		print_text(list);
-		json_decref(list);
-	}
-	return EXIT_OK;
+	return print_result("tunnels", list, print_text);
 }
 
 struct switch_req {

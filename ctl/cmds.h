@@ -3,6 +3,8 @@
 #ifndef TUNCTL_CMDS_H
 #define TUNCTL_CMDS_H
 
+#include <jansson.h>
+
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -26,6 +28,12 @@ void cmd_usage(const char *name);
 /* Report an unknown option or a missing/extra argument; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Print a command's result: {"KEY": value} with -j, else text(value).
+ * Both views come from the same tree, so they cannot drift. Takes value.
+ */
+int print_result(const char *key, json_t *value, void (*text)(json_t *));
 
 /* After getopt_long (optstring starting with ':') returned c = '?' or ':'. */
 int opt_error(const char *cmd, int c, char **argv);

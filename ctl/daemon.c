@@ -236,10 +236,12 @@ static int daemon_setup(const char *dev, const char *config_path,
 			return ret;
 		}
 		*has_node = conf.n_tunnels > 0;
-		conf_free(&conf);
+		if (!*has_node)
+			conf_free(&conf);
 	}
 	if (*has_node) {
-		ret = node_start(nd, dev, config_path);
+		/* The engine takes the parsed config (keys included) over. */
+		ret = node_start(nd, dev, &conf);
 		if (ret) {
 			node_stop(nd);
 			*has_node = false;

@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <bpf/libbpf.h>
 #include <sodium.h>
+#include <jansson.h>
 
 #include "cmds.h"
 #include "config.h"
@@ -73,6 +74,21 @@ int opt_error(const char *cmd, int c, char **argv)
 	if (optopt)
 		return usage_error(cmd, "unknown option -%c", optopt);
 	return usage_error(cmd, "unknown option %s", argv[optind - 1]);
+}
+
+int print_result(const char *key, json_t *value, void (*text)(json_t *))
+{
+	if (g.json) {
+		json_t *root = json_pack("{so}", key, value);
+
+		json_dumpf(root, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(root);
+	} else {
+		text(value);
+		json_decref(value);
+	}
+	return EXIT_OK;
 }
 
 int cmd_check_config(int argc, char **argv)

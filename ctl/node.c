@@ -706,16 +706,19 @@ static int setup_tunnels(struct node *nd)
 	return 0;
 }
 
-int node_start(struct node *nd, const char *dev, const char *config_path)
+int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf)
 {
 	struct tunctl_config cfg;
-	struct conf_diag diag;
 	uint64_t now = mono_ns();
 	size_t i;
 	int ret;
 
 	memset(nd, 0, sizeof(*nd));
 	nd->dev = dev;
+	nd->tun_fd = nd->udp_fd = -1;
+	nd->map_tunnels = nd->map_sessions = nd->map_peers = -1;
+	nd->conf = *conf;
+	memset(conf, 0, sizeof(*conf));
 	/* For tests only: watch a rekey in seconds instead of minutes. */
 	if (getenv("TUNCTL_TIMER_SCALE")) {
 		unsigned long scale;
@@ -725,14 +728,6 @@ int node_start(struct node *nd, const char *dev, const char *config_path)
 			err("daemon %s: TUNCTL_TIMER_SCALE: expected 1 to 1000", dev);
 			return -EINVAL;
 		}
-	}
-	nd->tun_fd = nd->udp_fd = -1;
-	nd->map_tunnels = nd->map_sessions = nd->map_peers = -1;
-	ret = conf_load_file(config_path, &nd->conf, &diag);
-	if (ret) {
-		conf_diag_print(&diag);
-		conf_diag_free(&diag);
-		return ret;
 	}
 	for (i = 0; i < nd->conf.n_tunnels; i++) {
 		if (nd->conf.tunnels[i].type != TUNNEL_REGULAR) {

@@ -82,8 +82,11 @@ struct node {
 	uint64_t drops_no_tunnel;	/* overlay packets of no tunnel */
 };
 
-/* Everything up (TUN, socket, maps, first handshakes) or -errno. */
-int node_start(struct node *nd, const char *dev, const char *config_path);
+/*
+ * Everything up (TUN, socket, maps, first handshakes) or -errno. Takes
+ * *conf over (the caller's copy is emptied); node_stop frees it.
+ */
+int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf);
 void node_stop(struct node *nd);
 void node_on_tun(struct node *nd);
 void node_on_udp(struct node *nd);
