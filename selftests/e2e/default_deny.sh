@@ -104,6 +104,11 @@ all_traffic_flows "before attach" 7000
 
 # --- attach -------------------------------------------------------------
 check "attach a0" tunctl_in "$DUT" attach a0
+# tcx since 6.6; before it (Debian 12's 6.1) the loader picks tc clsact.
+kver=$(uname -r | cut -d. -f1-2)
+if [ "$(printf '%s\n' 6.6 "$kver" | sort -V | head -1)" = 6.6 ]; then want=tcx; else want=tc-clsact; fi
+check "on $(uname -r) the egress hook is $want" sh -c \
+	"nsenter --net=/run/netns/$DUT $TUNCTL status a0 -j | grep -q '\"egress_hook\":\"$want\"'"
 nothing_flows "attached" 7200
 check "ARP still resolves" neigh_resolves $A4
 check "IPv6 ND still resolves" neigh_resolves $A6

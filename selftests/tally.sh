@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Sourced by run-all.sh (the host) and vm/guest-run.sh (the 6.1 guest):
+# runs Check binaries and e2e scripts, adding up their summary lines.
+# The caller prints "PREFIX: $passed passed, $failed failed, $skipped skipped".
+
+passed=0 failed=0 skipped=0 broken=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# A Check binary: its "NN%: Checks: N, Failures: F, Errors: E" line.
+run_check() {
+	echo "== $1"
+	"$2" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]} line n f e
+	line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1)); broken+=("$1 (no result)"); return
+	fi
+	n=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
+	f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
+	e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+	passed=$((passed + n - f - e)); failed=$((failed + f + e))
+	# A crash after the summary line still fails the run.
+	[ $((f + e)) -eq 0 ] && [ "$rc" -eq 0 ] || broken+=("$1 (exit $rc)")
+}
+
+# An e2e script: its "NAME: N passed, N failed" line.
+run_script() {
+	echo "== $1"
+	bash "$1" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]} line
+	line=$(grep -E ': [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1)); broken+=("$1 (no result, exit $rc)"); return
+	fi
+	passed=$((passed + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
+	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed,.*/\1/' <<<"$line")))
+	skipped=$((skipped + $(sed -E 's/.* ([0-9]+) skipped$/\1/' <<<"$line")))
+	[ "$rc" -eq 0 ] || broken+=("$1")
+}
+

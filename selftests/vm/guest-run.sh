@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# PID 1 of the 6.1 guest (see vmtest.sh): the root is the host's, read-only
+# under a tmpfs overlay. Mounts what a booted system has, makes the
+# kernel's modules loadable, runs the datapath table tests and the e2e
+# scripts exactly as on the host, prints the totals and powers off.
+TOP=$1 KVER=$2
+OUT=${3:-$TOP/build}
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mount -t bpf bpf /sys/fs/bpf
+mount -t debugfs debug /sys/kernel/debug 2>/dev/null
+mkdir -p /run/netns
+hostname vmtest
+ip link set lo up
+
+# The kernel's own modules, loaded on demand (tun, veth, 8021q...) by
+# busybox's modprobe: the host has no kmod and needs none.
+mkdir -p /lib/modules/"$KVER"
+mount --bind "$OUT/vm/kernel-linux-image-$KVER/lib/modules/$KVER" /lib/modules/"$KVER"
+ln -sf /bin/busybox /run/modprobe
+echo /run/modprobe >/proc/sys/kernel/modprobe
+for m in veth tun sch_ingress cls_bpf 8021q; do
+	/run/modprobe "$m" || echo "vmtest: modprobe $m failed"
+done
+
+poweroff() {
+	sync
+	busybox poweroff -f
+}
+trap poweroff EXIT
+
+cd "$TOP" || exit 1
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export TUNCTL_BPF_OBJ=$OUT/bpf/datapath.bpf.o
+. selftests/tally.sh
+echo; echo "vmtest: kernel $(uname -r), $(nproc) cpus"
+run_check datapath "$OUT/selftests/datapath_tests"
+for t in selftests/e2e/*.sh; do
+	[ "$(basename "$t")" = lib.sh ] && continue
+	run_script "$t"
+done
+[ ${#broken[@]} -eq 0 ] || echo "vmtest: failing: ${broken[*]}"
+echo "vmtest: $passed passed, $failed failed, $skipped skipped"
