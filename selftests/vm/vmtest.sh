@@ -26,7 +26,9 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${OUT:-$TOP/build}/vm
+# Absolute: the guest is told where the build is, and we cd below.
+BUILD=$(mkdir -p "${OUT:-$TOP/build}" && cd "${OUT:-$TOP/build}" && pwd)
+OUT=$BUILD/vm
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
 VM_CPUS=${VM_CPUS:-2}
 mkdir -p "$OUT"
@@ -97,7 +99,7 @@ timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
 	-m 2048 -smp "$VM_CPUS" -nographic -no-reboot -nic none \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-kernel "$VMLINUZ" -initrd "$OUT/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 quiet tunctl.top=$TOP tunctl.out=$(cd "$OUT/.." && pwd)" </dev/null |
+	-append "console=ttyS0 panic=-1 quiet tunctl.top=$TOP tunctl.out=$BUILD" </dev/null |
 	sed -u 's/\r$//' | tee "$LOG" |
 	grep --line-buffered -E '^(vmtest|ok|FAIL|skip|==|[0-9]+%: Checks|[a-z_]+\.sh: [0-9]+ passed)'
 rc=${PIPESTATUS[0]}
