@@ -17,7 +17,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-PKGS := libbpf libsodium jansson
+PKGS := libbpf libsodium jansson libnftables
 CFLAGS ?= -O2 -g
 # override: "make CFLAGS=..." changes optimisation, never our flags.
 override CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \

@@ -23,7 +23,8 @@
 #define TC_LINEAR_HDRS 256
 
 static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
-				    __u32 ifindex, __u32 len, int vlan_offloaded)
+				    __u32 ifindex, __u32 len, int vlan_offloaded,
+				    __u32 mark)
 {
 	struct pkt_meta m = {};
 	struct cursor c = {
@@ -43,7 +44,7 @@ static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
 		goto out;
 	}
 	/* A tag kept out of the frame (skb metadata) is still a tag. */
-	reason = vlan_offloaded ? TUNCTL_R_DROP_VLAN : classify(&c, dir, cfg, &m);
+	reason = vlan_offloaded ? TUNCTL_R_DROP_VLAN : classify(&c, dir, cfg, &m, mark);
 	if (tunctl_reason_is_drop(reason))
 		emit_event(cfg, ifindex, dir, reason, len, &m);
 out:
@@ -60,7 +61,7 @@ int tunctl_ingress(struct xdp_md *ctx)
 
 	/* No xdp.frags: the frame is all in [data, data_end). */
 	reason = decide(data, data_end, TUNCTL_DIR_INGRESS,
-			ctx->ingress_ifindex, data_end - data, 0);
+			ctx->ingress_ifindex, data_end - data, 0, 0);
 	return tunctl_reason_is_drop(reason) ? XDP_DROP : XDP_PASS;
 }
 
@@ -80,9 +81,23 @@ int tunctl_egress(struct __sk_buff *skb)
 
 	reason = decide((void *)(long)skb->data, (void *)(long)skb->data_end,
 			TUNCTL_DIR_EGRESS, skb->ifindex, skb->len,
-			skb->vlan_present);
+			skb->vlan_present, skb->mark);
 	/* UNSPEC, not OK: let any later tc program have its say too. */
 	return tunctl_reason_is_drop(reason) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+}
+
+/*
+ * tc ingress of the overlay (TUN) device: every packet the daemon wrote
+ * there came out of a tunnel, authenticated and checked. The mark tells
+ * the egress program of the device the kernel forwards it to (internet
+ * and external tunnels) that it is tunnel traffic, and the source NAT
+ * rule which packets to masquerade. Locally delivered packets ignore it.
+ */
+SEC("tc")
+int tunctl_overlay_in(struct __sk_buff *skb)
+{
+	skb->mark = TUNCTL_MARK_FWD;
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -15,6 +15,7 @@
 #include "ctlsock.h"
 #include "daemon.h"
 #include "datapath.h"
+#include "node.h"
 #include "pins.h"
 #include "util.h"
 
@@ -37,22 +38,6 @@ static int preflight(const char *cmd, const char *dev)
 }
 
 /* Regular tunnels run; internet and external ones are not built yet. */
-static int check_supported(const char *dev, const char *path,
-			   struct tunctl_conf *conf)
-{
-	size_t i;
-
-	for (i = 0; i < conf->n_tunnels; i++) {
-		if (conf->tunnels[i].type == TUNNEL_REGULAR)
-			continue;
-		err("attach %s: config %s: tunnel %u: %s tunnels are not supported by this version yet; nothing changed",
-		    dev, path, conf->tunnels[i].id,
-		    conf_tunnel_type_name(conf->tunnels[i].type));
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
-
 /* After detach, a later attach starts from its own arguments. */
 static void forget_config(const char *dev)
 {
@@ -203,11 +188,6 @@ int cmd_attach(int argc, char **argv)
 			    o.dev, config_path);
 			return EXIT_USAGE;
 		}
-		ret = check_supported(o.dev, config_path, &conf);
-		if (ret) {
-			conf_free(&conf);
-			return ret;
-		}
 	}
 	if (!if_nametoindex(o.dev)) {
 		err("attach %s: no such device", o.dev);
@@ -298,6 +278,7 @@ int cmd_detach(int argc, char **argv)
 	if (lock_dev("detach", dev))
 		return EXIT_RUNTIME;
 	daemon_stop(dev);
+	node_forget_kernel_state(dev);
 	forget_config(dev);
 	ret = dp_detach(dev);
 	if (ret) {
@@ -393,11 +374,6 @@ int cmd_reload(int argc, char **argv)
 		err("reload %s: config %s rejected; nothing changed", dev,
 		    config_path);
 		return EXIT_USAGE;
-	}
-	ret = check_supported(dev, config_path, &conf);
-	if (ret) {
-		conf_free(&conf);
-		return ret;
 	}
 	if (!realpath(config_path, real)) {
 		conf_free(&conf);

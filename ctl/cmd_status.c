@@ -12,6 +12,7 @@
 
 #include "cmds.h"
 #include "config.h"
+#include "ctlsock.h"
 #include "daemon.h"
 #include "datapath.h"
 #include "pins.h"
@@ -66,6 +67,16 @@ static json_t *device_json(const char *dev)
 	json_object_set_new(d, "daemon_pid", pid ? json_integer(pid) :
 						  json_null());
 	json_object_set_new(d, "attached_at", json_integer(st.attached_at));
+	/* Packets from the overlay that no tunnel would carry: the daemon's. */
+	json_object_set_new(d, "overlay_no_tunnel", json_null());
+	if (pid) {
+		json_t *ans = ctlsock_request(dev, "stats");
+		json_t *v = json_object_get(ans, "overlay_no_tunnel");
+
+		if (json_is_integer(v))
+			json_object_set(d, "overlay_no_tunnel", v);
+		json_decref(ans);
+	}
 	if (cfg.rollback_deadline_ns) {
 		uint64_t now = mono_ns();
 		int64_t left = cfg.rollback_deadline_ns > now ?
@@ -142,6 +153,9 @@ static void print_text(json_t *devs)
 		if (json_is_integer(rb))
 			printf("  rollback in %" JSON_INTEGER_FORMAT "s unless confirmed\n",
 			       json_integer_value(rb));
+		if (json_integer_value(json_object_get(d, "overlay_no_tunnel")))
+			printf("  overlay: %" JSON_INTEGER_FORMAT " packets of no tunnel dropped\n",
+			       json_integer_value(json_object_get(d, "overlay_no_tunnel")));
 		print_counters(json_object_get(ctr, "ingress"), "ingress");
 		print_counters(json_object_get(ctr, "egress"), "egress");
 	}

@@ -42,19 +42,25 @@ static void print_text(json_t *list)
 		printf("no tunnels\n");
 		return;
 	}
-	printf("%-6s %-8s %-6s %-12s %-11s %-9s %-21s %10s %10s %10s %10s  %s\n",
+	printf("%-6s %-8s %-6s %-12s %-11s %-24s %-21s %10s %10s %10s %10s  %s\n",
 	       "id", "type", "side", "peer", "state", "traffic", "endpoint",
 	       "tx pkts", "tx bytes", "rx pkts", "rx bytes", "last handshake");
 	json_array_foreach(list, i, t) {
-		char traffic[16], when[32] = "never";
+		char traffic[48], when[32] = "never";
+		json_t *target = json_object_get(t, "target");
 		json_t *ep = json_object_get(t, "endpoint");
 		json_t *lh = json_object_get(t, "last_handshake");
 		json_t *drops = json_object_get(t, "drops"), *d;
 		const char *name;
 
-		snprintf(traffic, sizeof(traffic), "%s/%" JSON_INTEGER_FORMAT,
-			 json_string_value(json_object_get(t, "protocol")),
-			 json_integer_value(json_object_get(t, "port")));
+		if (!strcmp(json_string_value(json_object_get(t, "type")), "internet"))
+			snprintf(traffic, sizeof(traffic), "internet");
+		else
+			snprintf(traffic, sizeof(traffic), "%s/%" JSON_INTEGER_FORMAT "%s%s",
+				 json_string_value(json_object_get(t, "protocol")),
+				 json_integer_value(json_object_get(t, "port")),
+				 json_is_string(target) ? " to " : "",
+				 json_is_string(target) ? json_string_value(target) : "");
 		if (json_is_integer(lh)) {
 			time_t s = json_integer_value(lh);
 			struct tm tm;
@@ -62,7 +68,7 @@ static void print_text(json_t *list)
 			gmtime_r(&s, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		}
-		printf("%-6" JSON_INTEGER_FORMAT " %-8s %-6s %-12s %-11s %-9s %-21s %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT "  %s\n",
+		printf("%-6" JSON_INTEGER_FORMAT " %-8s %-6s %-12s %-11s %-24s %-21s %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT "  %s\n",
 		       json_integer_value(json_object_get(t, "id")),
 		       json_string_value(json_object_get(t, "type")),
 		       json_string_value(json_object_get(t, "side")),

@@ -231,10 +231,70 @@ static int get_enum(struct walker *w, json_t *obj, const char *key,
 	return -1;
 }
 
+/* "A.B.C.D/N" with no host bits set. */
+static bool parse_cidr(const char *s, struct conf_prefix *out)
+{
+	char buf[32], *slash;
+	unsigned long len;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return false;
+	*slash++ = '\0';
+	if (!parse_ip4(buf, &out->net) || parse_uint(slash, 0, 32, &len))
+		return false;
+	out->len = len;
+	return len == 32 || !(ntohl(out->net.s_addr) & (~0U >> len));
+}
+
+bool conf_prefix_has(const struct conf_prefix *p, struct in_addr a)
+{
+	uint32_t mask = p->len ? htonl(~0U << (32 - p->len)) : 0;
+
+	return (a.s_addr & mask) == p->net.s_addr;
+}
+
+static void parse_networks(struct walker *w, json_t *local,
+			   struct conf_local *out)
+{
+	json_t *list = json_object_get(local, "networks"), *v;
+	char idx[24];
+	size_t i, old, old2;
+
+	if (!list)
+		return;
+	old = push(w, "networks");
+	if (!want_type(w, list, JSON_ARRAY, "an array of \"A.B.C.D/N\"")) {
+		pop(w, old);
+		return;
+	}
+	if (json_array_size(list) > CONF_MAX_NETWORKS)
+		werr(w, "more than %d networks", CONF_MAX_NETWORKS);
+	json_array_foreach(list, i, v) {
+		struct conf_prefix p;
+
+		if (i >= CONF_MAX_NETWORKS)
+			break;
+		snprintf(idx, sizeof(idx), "%zu", i);
+		old2 = push(w, idx);
+		if (!json_is_string(v) || !parse_cidr(json_string_value(v), &p))
+			werr(w, "expected a network like \"192.168.1.0/24\" (no host bits)");
+		else
+			out->networks[out->n_networks++] = p;
+		pop(w, old2);
+	}
+	pop(w, old);
+}
+
 static void parse_local(struct walker *w, json_t *local,
 			struct tunctl_conf *conf)
 {
-	static const char *const keys[] = { "arp", "ndp", "dhcp", NULL };
+	static const char *const keys[] = {
+		"arp", "ndp", "dhcp", "networks", NULL
+	};
 
 	if (!want_type(w, local, JSON_OBJECT, "an object"))
 		return;
@@ -242,6 +302,7 @@ static void parse_local(struct walker *w, json_t *local,
 	get_bool(w, local, "arp", &conf->local.arp);
 	get_bool(w, local, "ndp", &conf->local.ndp);
 	get_bool(w, local, "dhcp", &conf->local.dhcp);
+	parse_networks(w, local, &conf->local);
 }
 
 static void parse_overlay(struct walker *w, json_t *ov,
@@ -531,10 +592,19 @@ static void check_tunnel(struct walker *w, struct tunctl_conf *conf,
 		const struct conf_tunnel *o = &conf->tunnels[j];
 
 		/* Two tunnels for one flow: which one would carry it? */
-		if (o->peer == t->peer && o->server == t->server &&
-		    o->protocol == t->protocol && o->port == t->port &&
-		    o->type == t->type && o->id) {
+		if (o->server == t->server && o->protocol == t->protocol &&
+		    o->port == t->port && o->type == t->type && o->id &&
+		    o->target.s_addr == t->target.s_addr &&
+		    (o->peer == t->peer ||
+		     (t->type == TUNNEL_EXTERNAL && !t->server))) {
 			werr(w, "carries the same traffic as tunnel %u", o->id);
+			break;
+		}
+		/* One way to the Internet: which gateway would it take? */
+		if (t->type == TUNNEL_INTERNET && o->type == TUNNEL_INTERNET &&
+		    !t->server && !o->server && o->id) {
+			werr(w, "a second internet tunnel (tunnel %u is one); a node has one gateway",
+			     o->id);
 			break;
 		}
 	}
@@ -596,6 +666,21 @@ static void check_node(struct walker *w, struct tunctl_conf *conf)
 	if (!conf->listen_port || !conf->has_overlay) {
 		werr(w, "a config with tunnels needs \"node\" with \"listen_port\" and \"overlay\"");
 		return;
+	}
+	for (i = 0; i < conf->n_tunnels; i++) {
+		const struct conf_tunnel *t = &conf->tunnels[i];
+		char idx[24];
+
+		if (t->type != TUNNEL_EXTERNAL ||
+		    !in_prefix(t->target, conf->overlay_addr,
+			       conf->overlay_prefix))
+			continue;
+		snprintf(idx, sizeof(idx), "%zu", i);
+		old = push(w, "tunnels");
+		push(w, idx);
+		push(w, "target");
+		werr(w, "inside the overlay prefix: an external target is a device on the server's LAN");
+		pop(w, old);
 	}
 	for (i = 0; i < conf->n_peers; i++) {
 		struct conf_peer *p = &conf->peers[i];

@@ -19,10 +19,24 @@
 #define CONF_MAX_TUNNELS 16384
 #define CONF_NAME_MAX 64
 
+#define CONF_MAX_NETWORKS 32
+
+struct conf_prefix {
+	struct in_addr net;	/* host bits zero */
+	uint8_t len;
+};
+
 struct conf_local {
 	bool arp;
 	bool ndp;
 	bool dhcp;
+	/*
+	 * The node's local networks: an internet tunnel's client keeps them
+	 * off the tunnel (routed as before), its gateway never forwards to
+	 * them. Explicit; none by default.
+	 */
+	struct conf_prefix networks[CONF_MAX_NETWORKS];
+	size_t n_networks;
 };
 
 enum conf_tunnel_type {
@@ -84,6 +98,8 @@ void conf_diag_print(const struct conf_diag *diag);
 void conf_diag_free(struct conf_diag *diag);
 const char *conf_tunnel_type_name(enum conf_tunnel_type t);
 const char *conf_protocol_name(uint8_t protocol);
+/* Is a inside prefix p? */
+bool conf_prefix_has(const struct conf_prefix *p, struct in_addr a);
 /* Datapath flags (TUNCTL_CFG_*) for this config. */
 unsigned int conf_dp_flags(const struct tunctl_conf *conf);
 

@@ -66,6 +66,9 @@ static json_t *answer(struct node *nd, char *req)
 	if (n == 1 && !strcmp(verb, "list"))
 		return json_pack("{so}", "tunnels",
 				 nd ? node_tunnels_json(nd) : json_array());
+	if (n == 1 && !strcmp(verb, "stats"))
+		return json_pack("{sI}", "overlay_no_tunnel",
+				 (json_int_t)(nd ? nd->drops_no_tunnel : 0));
 	if (n == 2 && (!strcmp(verb, "disable") || !strcmp(verb, "enable")) &&
 	    !parse_uint(arg, 1, 65535, &id)) {
 		ret = nd ? node_set_enabled(nd, id, !strcmp(verb, "enable")) :

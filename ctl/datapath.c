@@ -32,6 +32,7 @@
  * Debian 12's UAPI headers (6.1) predate tcx; the number is ABI (6.6's
  * enum bpf_attach_type) and kernels without it answer EINVAL.
  */
+#define TUNCTL_BPF_TCX_INGRESS 46
 #define TUNCTL_BPF_TCX_EGRESS 47
 /* bpf_mprog: with no relative program, BPF_F_BEFORE means "first". */
 #define TUNCTL_BPF_F_BEFORE (1U << 3)
@@ -182,6 +183,7 @@ int dp_detach(const char *dev)
 		TUNCTL_MAP_CONFIG, TUNCTL_MAP_COUNTERS, TUNCTL_MAP_EVENTS,
 		TUNCTL_MAP_MONITOR_RL, TUNCTL_MAP_STATE, TUNCTL_MAP_TUNNELS,
 		TUNCTL_MAP_SESSIONS, TUNCTL_MAP_PEERS, TUNCTL_MAP_HS_RL,
+		TUNCTL_MAP_FLOWS,
 	};
 	struct tunctl_state st = {};
 	char path[4096];
@@ -193,6 +195,8 @@ int dp_detach(const char *dev)
 	    st.ifindex && (int)if_nametoindex(dev) == (int)st.ifindex)
 		clsact_detach(st.ifindex);
 	unpin_link(dev, PIN_LINK_EGRESS);
+	if (!pin_path(dev, PIN_PROG_OVERLAY, path, sizeof(path)))
+		unlink(path);
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
 		if (!pin_path(dev, maps[i], path, sizeof(path)))
 			unlink(path);
@@ -390,7 +394,7 @@ int dp_attach(const struct dp_attach_opts *o)
 	struct tunctl_state st = {};
 	struct datapath_bpf *skel;
 	int ifindex, state_fd, ret;
-	char dir[4096];
+	char dir[4096], prog_pin[4096];
 
 	libbpf_set_print(silent_print);
 	ifindex = if_nametoindex(o->dev);
@@ -441,6 +445,13 @@ int dp_attach(const struct dp_attach_opts *o)
 		err("attach %s: write config: %s", o->dev, strerror(-ret));
 		goto undo;
 	}
+	if (!pin_path(o->dev, PIN_PROG_OVERLAY, prog_pin, sizeof(prog_pin)) &&
+	    bpf_obj_pin(bpf_program__fd(skel->progs.tunctl_overlay_in),
+			prog_pin)) {
+		ret = -errno;
+		err("attach %s: pin overlay program: %s", o->dev, strerror(-ret));
+		goto undo;
+	}
 	st.ifindex = ifindex;
 	st.attached_at = time(NULL);
 	state_fd = bpf_map__fd(skel->maps.dp_state);
@@ -473,5 +484,35 @@ int dp_attach(const struct dp_attach_opts *o)
 undo:
 	datapath_bpf__destroy(skel);
 	dp_detach(o->dev);
+	return ret;
+}
+
+int dp_overlay_attach(const char *dev, int tun_ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = tun_ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE,
+			    .priority = TC_PRIORITY);
+	int prog_fd, fd, ret;
+
+	prog_fd = pin_open(dev, PIN_PROG_OVERLAY);
+	if (prog_fd < 0)
+		return prog_fd;
+	opts.prog_fd = prog_fd;
+	/* The link (or filter) goes away with the TUN device, i.e. with us. */
+	if (getenv("TUNCTL_EGRESS_HOOK") &&
+	    !strcmp(getenv("TUNCTL_EGRESS_HOOK"), "clsact"))
+		fd = -EOPNOTSUPP;
+	else
+		fd = bpf_link_create(prog_fd, tun_ifindex,
+				     TUNCTL_BPF_TCX_INGRESS, NULL);
+	if (fd >= 0) {
+		close(prog_fd);
+		return fd;
+	}
+	ret = bpf_tc_hook_create(&hook);
+	if (!ret || ret == -EEXIST)
+		ret = bpf_tc_attach(&hook, &opts);
+	close(prog_fd);
 	return ret;
 }

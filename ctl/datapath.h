@@ -39,6 +39,11 @@ int dp_counters_read(const char *dev, struct tunctl_counter *out);
 int dp_link_ifindex(const char *dev);
 /* Is the pinned ingress link attached to the device named dev? */
 bool dp_link_alive(const char *dev);
+/*
+ * Put the overlay program (it marks what comes out of tunnels) on the
+ * TUN device: a tcx link fd to keep, 0 for a clsact filter, or -errno.
+ */
+int dp_overlay_attach(const char *dev, int tun_ifindex);
 
 const char *dp_xdp_mode_name(uint32_t mode);
 const char *dp_egress_hook_name(uint32_t hook);

@@ -9,6 +9,7 @@
  * XDP admits its packets and nothing else.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,17 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <endian.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <sodium.h>
 
 #include "datapath.h"
+#include "forward.h"
 #include "node.h"
 #include "pins.h"
+#include "rtnl.h"
 #include "tun.h"
 #include "util.h"
 #include "wire.h"
@@ -62,7 +67,8 @@ static void index_drop(struct node *nd, uint32_t index)
 /* --- routes: which tunnel a packet from the overlay belongs to ----------- */
 
 struct route {
-	uint32_t peer;		/* network order */
+	uint32_t peer;		/* destination, network order */
+	uint32_t src;		/* source: our overlay address or a target */
 	uint8_t proto;
 	bool server;
 	uint16_t port;
@@ -75,6 +81,8 @@ static int route_cmp(const void *a, const void *b)
 
 	if (x->peer != y->peer)
 		return x->peer < y->peer ? -1 : 1;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
 	if (x->proto != y->proto)
 		return x->proto - y->proto;
 	if (x->server != y->server)
@@ -82,9 +90,37 @@ static int route_cmp(const void *a, const void *b)
 	return (int)x->port - (int)y->port;
 }
 
+/* Our internet tunnel's gateway side for this client, if any. */
+static struct tunnel *inet_server_for(struct node *nd, uint32_t client)
+{
+	size_t i;
+
+	for (i = 0; i < nd->n; i++) {
+		struct tunnel *t = &nd->tunnels[i];
+
+		if (t->rule.internet && t->rule.server &&
+		    t->rule.peer_addr == client)
+			return t;
+	}
+	return NULL;
+}
+
+static bool is_service_addr(struct node *nd, uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < nd->n; i++)
+		if (!nd->tunnels[i].conf.server &&
+		    nd->tunnels[i].rule.peer_addr == addr)
+			return true;
+	return false;
+}
+
 static struct tunnel *route_lookup(struct node *nd, const struct inner_pkt *p)
 {
-	struct route key = { .peer = p->daddr, .proto = p->proto }, *r;
+	struct route key = {
+		.peer = p->daddr, .src = p->saddr, .proto = p->proto,
+	}, *r;
 	int server;
 
 	for (server = 0; server < 2; server++) {
@@ -92,10 +128,53 @@ static struct tunnel *route_lookup(struct node *nd, const struct inner_pkt *p)
 		key.port = policy_out_port(server, p);
 		r = bsearch(&key, nd->routes, nd->n_routes, sizeof(key),
 			    route_cmp);
-		if (r)
+		if (r && r->t)
 			return r->t;
 	}
-	return NULL;
+	/*
+	 * Not a service of the overlay: the Internet, either way. A service
+	 * address (an external target) with another port is no Internet
+	 * destination: it stays dropped.
+	 */
+	if (nd->inet_client && policy_internet_addr(&nd->inet_client->rule,
+						    p->daddr) &&
+	    !is_service_addr(nd, p->daddr))
+		return nd->inet_client;
+	return inet_server_for(nd, p->daddr);
+}
+
+/* --- a gateway's own addresses -------------------------------------------- */
+
+static void own_addrs_refresh(struct node *nd, uint64_t now)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (nd->own_addrs_ns && now - nd->own_addrs_ns < 1000000000ULL)
+		return;
+	nd->own_addrs_ns = now;
+	if (getifaddrs(&ifa))
+		return;
+	nd->n_own_addrs = 0;
+	for (i = ifa; i && nd->n_own_addrs < NODE_MAX_OWN_ADDRS; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			nd->own_addrs[nd->n_own_addrs++] =
+				((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+	freeifaddrs(ifa);
+}
+
+/*
+ * An internet tunnel reaches the Internet, not the gateway itself: none
+ * of its services may be reached through it.
+ */
+static bool is_own_addr(struct node *nd, uint32_t addr, uint64_t now)
+{
+	size_t i;
+
+	own_addrs_refresh(nd, now);
+	for (i = 0; i < nd->n_own_addrs; i++)
+		if (nd->own_addrs[i] == addr)
+			return true;
+	return false;
 }
 
 /* --- the datapath maps --------------------------------------------------- */
@@ -457,7 +536,9 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 	if (!n)
 		return;		/* a keepalive */
 	if (inner_parse(pt, n, &p) != INNER_OK ||
-	    policy_flow(&t->flows, &t->rule, &p, false, now) != INNER_OK) {
+	    policy_flow(&t->flows, &t->rule, &p, false, now) != INNER_OK ||
+	    (t->rule.internet && t->rule.server &&
+	     is_own_addr(nd, p.daddr, now))) {
 		t->drops[TDROP_POLICY]++;
 		return;
 	}
@@ -590,6 +671,12 @@ json_t *node_tunnels_json(struct node *nd)
 			      "protocol", conf_protocol_name(t->conf.protocol),
 			      "port", (json_int_t)t->conf.port);
 		json_object_set_new(o, "device", json_string(nd->dev));
+		if (t->conf.type == TUNNEL_EXTERNAL) {
+			char tg[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, &t->conf.target, tg, sizeof(tg));
+			json_object_set_new(o, "target", json_string(tg));
+		}
 		json_object_set_new(o, "endpoint", *ep ? json_string(ep) : json_null());
 		json_object_set_new(o, "tx_packets", json_integer(t->tx_packets));
 		json_object_set_new(o, "tx_bytes", json_integer(t->tx_bytes));
@@ -606,6 +693,123 @@ json_t *node_tunnels_json(struct node *nd)
 }
 
 /* --- start and stop ---------------------------------------------------------- */
+
+/* Does this config hand packets to the kernel to forward? */
+static bool conf_forwards(const struct tunctl_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_tunnels; i++)
+		if (c->tunnels[i].server && c->tunnels[i].type != TUNNEL_REGULAR)
+			return true;
+	return false;
+}
+
+static const struct conf_tunnel *conf_inet_client(const struct tunctl_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_tunnels; i++)
+		if (!c->tunnels[i].server && c->tunnels[i].type == TUNNEL_INTERNET)
+			return &c->tunnels[i];
+	return NULL;
+}
+
+/* Remove the internet rule if dev's daemon put one in. */
+static void rule_forget(const char *dev)
+{
+	char path[4096];
+
+	if (run_path(dev, "route", path, sizeof(path)) || access(path, F_OK))
+		return;
+	while (!rtnl_rule_not_mark(false, TUNCTL_RT_TABLE, TUNCTL_RT_PRIORITY,
+				   TUNCTL_MARK_SOCK))
+		;
+	unlink(path);
+}
+
+/*
+ * The kernel's routes into the overlay for c's client tunnels: each
+ * external target, and for an internet tunnel a table of ours (a default
+ * route into the overlay, local.networks thrown back to the main table)
+ * that every packet but the tunnel socket's own looks up first. Routes
+ * through the TUN device vanish with it; without them, packets take the
+ * main table to the attached device, whose datapath drops them.
+ */
+static int kernel_routes(struct node *nd, const struct tunctl_conf *c,
+			 bool add)
+{
+	int ifindex = if_nametoindex(nd->conf.overlay_ifname), ret = 0, r;
+	char path[4096];
+	size_t i;
+
+	if (!ifindex)
+		return -ENODEV;
+	for (i = 0; i < c->n_tunnels; i++) {
+		const struct conf_tunnel *t = &c->tunnels[i];
+
+		if (t->server || t->type != TUNNEL_EXTERNAL)
+			continue;
+		r = rtnl_route(add, TUNCTL_RT_MAIN, t->target.s_addr, 32, ifindex);
+		if (add && r && r != -EEXIST)
+			ret = r;
+	}
+	if (!conf_inet_client(c))
+		return ret;
+	if (!add) {
+		rule_forget(nd->dev);
+		for (i = 0; i < c->local.n_networks; i++)
+			rtnl_route(false, TUNCTL_RT_TABLE,
+				   c->local.networks[i].net.s_addr,
+				   c->local.networks[i].len, 0);
+		rtnl_route(false, TUNCTL_RT_TABLE, 0, 0, ifindex);
+		nd->internet_route = false;
+		return ret;
+	}
+	r = rtnl_route(true, TUNCTL_RT_TABLE, 0, 0, ifindex);
+	for (i = 0; !r && i < c->local.n_networks; i++)
+		r = rtnl_route(true, TUNCTL_RT_TABLE,
+			       c->local.networks[i].net.s_addr,
+			       c->local.networks[i].len, 0);
+	if (!r) {
+		r = rtnl_rule_not_mark(true, TUNCTL_RT_TABLE, TUNCTL_RT_PRIORITY,
+				       TUNCTL_MARK_SOCK);
+		if (r == -EEXIST)
+			r = 0;	/* left by a daemon that died */
+	}
+	nd->internet_route = !r;
+	/* Remembered, for a detach after we died to undo. */
+	if (!r && !run_path(nd->dev, "route", path, sizeof(path)))
+		close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	return r ? r : ret;
+}
+
+void node_forget_kernel_state(const char *dev)
+{
+	rule_forget(dev);
+	forward_stop(dev);
+}
+
+static int kernel_forwarding(struct node *nd, const struct tunctl_conf *c)
+{
+	char why[256];
+	int ret;
+
+	if (!conf_forwards(c) || nd->forwarding)
+		return 0;
+	if (nd->overlay_link < 0) {
+		err("daemon %s: the overlay program is not attached; cannot forward",
+		    nd->dev);
+		return -ENOENT;
+	}
+	ret = forward_start(nd->dev, why, sizeof(why));
+	if (ret) {
+		err("daemon %s: forwarding: %s", nd->dev, why);
+		return ret;
+	}
+	nd->forwarding = true;
+	return 0;
+}
 
 static int open_maps(struct node *nd)
 {
@@ -629,8 +833,14 @@ static int open_udp(const char *dev, uint16_t port)
 
 	if (fd < 0)
 		return -errno;
-	/* Only the attached device, where the datapath vets every packet. */
+	unsigned int mark = TUNCTL_MARK_SOCK;
+
+	/*
+	 * Only the attached device, where the datapath vets every packet;
+	 * the mark keeps our packets off the internet tunnel's route.
+	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, strlen(dev)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		int ret = -errno;
 
@@ -663,22 +873,50 @@ static void tunnel_place(struct node *nd, struct tunnel *t, size_t i)
 {
 	const struct conf_peer *peer = &nd->conf.peers[t->conf.peer];
 
+	uint32_t mask = htonl(~0U << (32 - nd->conf.overlay_prefix));
+	size_t k;
+
 	t->rule = (struct tunnel_rule){
 		.server = t->conf.server,
+		.internet = t->conf.type == TUNNEL_INTERNET,
 		.own_addr = nd->conf.overlay_addr.s_addr,
 		.peer_addr = peer->overlay.s_addr,
 		.proto = t->conf.protocol,
 		.port = t->conf.port,
+		.overlay_net = nd->conf.overlay_addr.s_addr & mask,
+		.overlay_mask = mask,
+		.local_net = nd->local_net,
+		.local_mask = nd->local_mask,
+		.n_local = nd->conf.local.n_networks,
 	};
+	/* An external tunnel's service lives at its target. */
+	if (t->conf.type == TUNNEL_EXTERNAL) {
+		if (t->conf.server)
+			t->rule.own_addr = t->conf.target.s_addr;
+		else
+			t->rule.peer_addr = t->conf.target.s_addr;
+	}
+	for (k = 0; k < nd->conf.local.n_networks; k++) {
+		const struct conf_prefix *np = &nd->conf.local.networks[k];
+
+		nd->local_mask[k] = np->len ? htonl(~0U << (32 - np->len)) : 0;
+		nd->local_net[k] = np->net.s_addr;
+	}
+	if (t->rule.internet && !t->conf.server)
+		nd->inet_client = t;
+	/* Internet tunnels have no fixed service: never found by route. */
 	nd->routes[i] = (struct route){
-		.peer = peer->overlay.s_addr, .proto = t->conf.protocol,
-		.server = t->conf.server, .port = t->conf.port, .t = t,
+		.peer = t->rule.peer_addr,
+		.src = t->rule.own_addr, .proto = t->conf.protocol,
+		.server = t->conf.server, .port = t->conf.port,
+		.t = t->rule.internet ? NULL : t,
 	};
 }
 
 static int alloc_tables(struct node *nd, size_t n)
 {
 	nd->n = n;
+	nd->inet_client = NULL;
 	nd->tunnels = calloc(n + 1, sizeof(*nd->tunnels));
 	nd->routes = calloc(n + 1, sizeof(*nd->routes));
 	if (!nd->tunnels || !nd->routes)
@@ -717,6 +955,7 @@ int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf)
 	nd->dev = dev;
 	nd->tun_fd = nd->udp_fd = -1;
 	nd->map_tunnels = nd->map_sessions = nd->map_peers = -1;
+	nd->overlay_link = -1;
 	nd->conf = *conf;
 	memset(conf, 0, sizeof(*conf));
 	/* For tests only: watch a rekey in seconds instead of minutes. */
@@ -727,14 +966,6 @@ int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf)
 		    session_timers_scale(scale)) {
 			err("daemon %s: TUNCTL_TIMER_SCALE: expected 1 to 1000", dev);
 			return -EINVAL;
-		}
-	}
-	for (i = 0; i < nd->conf.n_tunnels; i++) {
-		if (nd->conf.tunnels[i].type != TUNNEL_REGULAR) {
-			err("daemon %s: tunnel %u: %s tunnels are not supported by this version yet",
-			    dev, nd->conf.tunnels[i].id,
-			    conf_tunnel_type_name(nd->conf.tunnels[i].type));
-			return -EOPNOTSUPP;
 		}
 	}
 	ret = open_maps(nd);
@@ -749,6 +980,11 @@ int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf)
 		    nd->conf.overlay_ifname, strerror(-nd->tun_fd));
 		return nd->tun_fd;
 	}
+	nd->overlay_link = dp_overlay_attach(dev,
+			if_nametoindex(nd->conf.overlay_ifname));
+	ret = kernel_forwarding(nd, &nd->conf);
+	if (ret)
+		return ret;
 	nd->udp_fd = open_udp(dev, nd->conf.listen_port);
 	if (nd->udp_fd < 0) {
 		err("daemon %s: UDP port %u: %s", dev, nd->conf.listen_port,
@@ -758,6 +994,12 @@ int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf)
 	ret = setup_tunnels(nd);
 	if (ret) {
 		err("daemon %s: tunnels: %s", dev, strerror(-ret));
+		return ret;
+	}
+	ret = kernel_routes(nd, &nd->conf, true);
+	if (ret) {
+		err("daemon %s: routes into %s: %s", dev,
+		    nd->conf.overlay_ifname, strerror(-ret));
 		return ret;
 	}
 	/* Open the datapath for our port only once everything is ready. */
@@ -888,6 +1130,10 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 	}
 	free(taken);
 	free(old);
+	/* Routes follow the tunnels; a gap drops (default deny), never leaks. */
+	kernel_routes(nd, &old_conf, false);
+	kernel_routes(nd, &nd->conf, true);
+	kernel_forwarding(nd, &nd->conf);
 	conf_free(&old_conf);
 	/* A changed tunnel keeping its id was just unmapped by its old self. */
 	for (i = 0; i < nd->n; i++)
@@ -929,6 +1175,12 @@ void node_stop(struct node *nd)
 	if (nd->map_tunnels >= 0)
 		clear_map(nd->map_tunnels, sizeof(__u32));
 
+	if (nd->internet_route)
+		kernel_routes(nd, &nd->conf, false);
+	if (nd->forwarding)
+		forward_stop(nd->dev);
+	if (nd->overlay_link > 0)
+		close(nd->overlay_link);
 	for (i = 0; nd->tunnels && i < nd->n; i++) {
 		struct tunnel *t = &nd->tunnels[i];
 

@@ -69,6 +69,8 @@ struct tunnel {
 
 struct route;
 
+#define NODE_MAX_OWN_ADDRS 64
+
 struct node {
 	const char *dev;
 	struct tunctl_conf conf;
@@ -80,6 +82,17 @@ struct node {
 	struct route *routes;		/* outbound: (peer, proto, port) */
 	size_t n_routes;
 	uint64_t drops_no_tunnel;	/* overlay packets of no tunnel */
+
+	int overlay_link;		/* tcx link of the overlay program */
+	bool forwarding;		/* NAT table set up (gateway, external) */
+	bool internet_route;		/* our rule and table are in place */
+	struct tunnel *inet_client;	/* our internet tunnel, if any */
+	/* local.networks as the policy reads them. */
+	uint32_t local_net[CONF_MAX_NETWORKS], local_mask[CONF_MAX_NETWORKS];
+	/* A gateway never forwards to itself: its addresses, refreshed. */
+	uint32_t own_addrs[NODE_MAX_OWN_ADDRS];
+	size_t n_own_addrs;
+	uint64_t own_addrs_ns;
 };
 
 /*
@@ -102,6 +115,11 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 		size_t why_len);
 /* Enable or disable one tunnel, effective for the next packet. */
 int node_set_enabled(struct node *nd, uint32_t id, bool enabled);
+/*
+ * Undo what a daemon for dev may have left in the kernel outside the
+ * device (the internet rule, the NAT table) when it died unclean.
+ */
+void node_forget_kernel_state(const char *dev);
 /* The tunnels as "tunnel list" shows them. */
 json_t *node_tunnels_json(struct node *nd);
 

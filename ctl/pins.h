@@ -11,6 +11,8 @@
 
 #define PIN_LINK_INGRESS "link_ingress"
 #define PIN_LINK_EGRESS "link_egress"
+/* The overlay program, pinned by attach for the daemon to put on its TUN. */
+#define PIN_PROG_OVERLAY "prog_overlay_in"
 #define MAX_ATTACHED 64
 
 /* An interface name we can put in a path: 1..15 chars, no '/', not "..". */

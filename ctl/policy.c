@@ -55,6 +55,44 @@ uint16_t policy_out_port(bool server, const struct inner_pkt *p)
 	return server ? p->sport : p->dport;
 }
 
+bool policy_internet_addr(const struct tunnel_rule *r, uint32_t addr)
+{
+	uint32_t h = ntohl(addr);
+	size_t i;
+
+	if ((addr & r->overlay_mask) == r->overlay_net)
+		return false;
+	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe ||
+	    (h >> 28) >= 0xe)
+		return false;
+	for (i = 0; i < r->n_local; i++)
+		if ((addr & r->local_mask[i]) == r->local_net[i])
+			return false;
+	return true;
+}
+
+/*
+ * An internet tunnel's packet: the client's overlay address on its side,
+ * an Internet address on the other, a transport we carry.
+ */
+static enum inner_verdict internet_check(const struct tunnel_rule *r,
+					 const struct inner_pkt *p,
+					 bool outbound)
+{
+	bool from_client = outbound != r->server;
+	uint32_t client = r->server ? r->peer_addr : r->own_addr;
+	uint32_t remote = from_client ? p->daddr : p->saddr;
+
+	if ((from_client ? p->saddr : p->daddr) != client ||
+	    !policy_internet_addr(r, remote))
+		return INNER_NOT_ALLOWED;
+	if (p->proto == IPPROTO_ICMP)
+		return p->sport == (from_client ? ICMP_ECHO : ICMP_ECHO_REPLY) ?
+		       INNER_OK : INNER_NOT_ALLOWED;
+	return p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP ?
+	       INNER_OK : INNER_NOT_ALLOWED;
+}
+
 enum inner_verdict policy_check(const struct tunnel_rule *r,
 				const struct inner_pkt *p, bool outbound)
 {
@@ -63,6 +101,8 @@ enum inner_verdict policy_check(const struct tunnel_rule *r,
 	uint32_t src = outbound ? r->own_addr : r->peer_addr;
 	uint32_t dst = outbound ? r->peer_addr : r->own_addr;
 
+	if (r->internet)
+		return internet_check(r, p, outbound);
 	if (p->saddr != src || p->daddr != dst || p->proto != r->proto)
 		return INNER_NOT_ALLOWED;
 	if (p->proto == IPPROTO_ICMP)

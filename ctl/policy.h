@@ -40,14 +40,32 @@ enum inner_verdict {
 	INNER_NOT_ALLOWED,	/* well formed, but not this tunnel's */
 };
 
-/* One side's view of a tunnel's traffic. */
+/*
+ * One side's view of a tunnel's traffic. An external tunnel is a regular
+ * one whose service address is its target: the client's peer_addr, the
+ * server's own_addr. An internet tunnel carries TCP, UDP and ICMP echo
+ * between the client's overlay address (own_addr on the client, peer_addr
+ * on the gateway) and any Internet address (see policy_internet_addr).
+ */
 struct tunnel_rule {
 	bool server;		/* our side of the tunnel */
-	uint32_t own_addr;	/* our overlay address (network order) */
-	uint32_t peer_addr;	/* the peer's overlay address */
-	uint8_t proto;
-	uint16_t port;		/* host order; 0 for ICMP */
+	bool internet;
+	uint32_t own_addr;	/* network order */
+	uint32_t peer_addr;
+	uint8_t proto;		/* 0 for internet */
+	uint16_t port;		/* host order; 0 for ICMP and internet */
+	/* Internet: what is not the Internet (network order). */
+	uint32_t overlay_net, overlay_mask;
+	const uint32_t *local_net, *local_mask;	/* the node's local.networks */
+	size_t n_local;
 };
+
+/*
+ * May an internet tunnel carry traffic to (or from) this address? Not the
+ * overlay, the node's local networks, this network (0/8), loopback,
+ * link-local, multicast, reserved (240/4) or broadcast.
+ */
+bool policy_internet_addr(const struct tunnel_rule *r, uint32_t addr);
 
 /* Parse the headers the policy needs; INNER_OK or INNER_MALFORMED. */
 enum inner_verdict inner_parse(const uint8_t *pkt, size_t len,

@@ -25,9 +25,23 @@
 #define TUNCTL_MAP_SESSIONS	"dp_sessions"
 #define TUNCTL_MAP_PEERS	"dp_peers"
 #define TUNCTL_MAP_HS_RL	"dp_hs_rl"
+#define TUNCTL_MAP_FLOWS	"dp_flows"
 
 #define TUNCTL_MAX_TUNNELS	16384
 #define TUNCTL_MAX_SESSIONS	(4 * TUNCTL_MAX_TUNNELS)
+#define TUNCTL_MAX_FLOWS	65536
+
+/*
+ * skb->mark of packets that came out of a tunnel into the overlay device
+ * (set there by tunctl_overlay_in). Leaving an attached device with it,
+ * a packet is forwarded tunnel traffic (internet or external tunnel):
+ * egress notes its flow and lets it out; ingress admits the replies.
+ */
+#define TUNCTL_MARK_FWD		0x7475f000U
+/* SO_MARK of the tunnel socket: its packets skip the internet route. */
+#define TUNCTL_MARK_SOCK	0x7475f001U
+/* A forwarded flow not seen for this long admits no more replies. */
+#define TUNCTL_FLOW_IDLE_NS	(180ULL * 1000000000ULL)
 
 /* tunctl_config.flags */
 #define TUNCTL_CFG_ALLOW_ARP	(1U << 0)
@@ -171,5 +185,27 @@ struct tunctl_hs_rl {
 	__u32 pad;
 };
 _Static_assert(sizeof(struct tunctl_hs_rl) == 16, "tunctl_hs_rl ABI");
+
+/*
+ * "dp_flows" (LRU_HASH): forwarded flows as they left this device, after
+ * any source NAT. Filled only by egress of packets with TUNCTL_MARK_FWD,
+ * so nothing arriving from outside can create an entry. ICMP echo: the
+ * identifier in both ports.
+ */
+struct tunctl_flow_key {
+	__be32 local;		/* our side (the source as it left) */
+	__be32 remote;
+	__be16 lport;
+	__be16 rport;
+	__u8 proto;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct tunctl_flow_key) == 16, "tunctl_flow_key ABI");
+
+struct tunctl_flow {
+	__u64 last_ns;		/* bpf_ktime_get_coarse_ns of the last packet */
+	__u64 packets;		/* both ways */
+};
+_Static_assert(sizeof(struct tunctl_flow) == 16, "tunctl_flow ABI");
 
 #endif /* TUNCTL_MAPS_H */

@@ -20,7 +20,10 @@ enum tunctl_reason {
 	/* Tunnel traffic on the underlay. */
 	TUNCTL_R_PASS_TUNNEL_DATA = 6,	/* data for a known, enabled session */
 	TUNCTL_R_PASS_TUNNEL_HS = 7,	/* handshake for a known, enabled tunnel */
-	/* 8..31: reserved for further pass reasons. */
+	/* Forwarded tunnel traffic (internet/external tunnels). */
+	TUNCTL_R_PASS_FWD_OUT = 8,	/* leaving with the forward mark */
+	TUNCTL_R_PASS_FWD_REPLY = 9,	/* a reply to such a flow */
+	/* 10..31: reserved for further pass reasons. */
 
 	/* Dropped. */
 	TUNCTL_R_DROP_NO_TUNNEL = 32,	/* IP packet that is not a tunnel's */
@@ -74,6 +77,8 @@ static const char *const tunctl_reason_names[TUNCTL_R_MAX] = {
 	[TUNCTL_R_PASS_ROLLBACK] = "rollback-grace",
 	[TUNCTL_R_PASS_TUNNEL_DATA] = "tunnel-data",
 	[TUNCTL_R_PASS_TUNNEL_HS] = "tunnel-handshake",
+	[TUNCTL_R_PASS_FWD_OUT] = "forward-out",
+	[TUNCTL_R_PASS_FWD_REPLY] = "forward-reply",
 	[TUNCTL_R_DROP_NO_TUNNEL] = "no-tunnel",
 	[TUNCTL_R_DROP_ETHERTYPE] = "ethertype",
 	[TUNCTL_R_DROP_VLAN] = "vlan",

@@ -7,11 +7,11 @@ set -eu
 PKGS=(
 	# build
 	make gcc clang llvm pkg-config bpftool linux-libc-dev libc6-dev
-	libbpf-dev libelf-dev zlib1g-dev libsodium-dev libjansson-dev check
+	libbpf-dev libelf-dev zlib1g-dev libsodium-dev libjansson-dev libnftables-dev check
 	libclang-rt-14-dev
 	# tests, demo and benches
 	iproute2 iputils-ping netcat-openbsd tcpdump python3 util-linux
-	procps nftables curl
+	procps nftables curl dnsmasq-base bind9-dnsutils
 	# make vmtest
 	qemu-system-x86 busybox-static cpio
 	# make bench

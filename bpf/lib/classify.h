@@ -11,6 +11,7 @@
 #include "hdrs.h"
 #include "cursor.h"
 #include "tunnel.h"
+#include "flow.h"
 
 /* How many IPv6 extension headers we walk before giving up (and dropping). */
 #define IP6_MAX_EXT_HDRS 8
@@ -116,11 +117,11 @@ static __always_inline int is_dhcp_client(const struct pkt_l4 *udp, __u32 dir,
 
 static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 					  const struct tunctl_config *cfg,
-					  struct pkt_meta *m)
+					  struct pkt_meta *m, __u32 mark)
 {
 	struct pkt_ip4 *ip = cursor_pull(c, sizeof(*ip));
 	struct pkt_l4 *l4;
-	__u32 ihl, tot;
+	__u32 ihl, tot, reason;
 	long ip_left;
 	int trunc;
 
@@ -147,6 +148,9 @@ static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 	l4 = pull_l4(c, ip->proto, ip_left, m, &trunc);
 	if (trunc)
 		return TUNCTL_R_DROP_TRUNC_L4;
+	reason = classify_flow(c, dir, mark, ip, l4);
+	if (reason)
+		return reason;
 	if (!l4 || ip->proto != IPPROTO_UDP)
 		return TUNCTL_R_DROP_NO_TUNNEL;
 	if (is_dhcp_client(l4, dir, 68, 67))
@@ -297,7 +301,7 @@ static __always_inline __u32 classify_ip6(struct cursor *c, __u32 dir,
 
 static __always_inline __u32 classify(struct cursor *c, __u32 dir,
 				      const struct tunctl_config *cfg,
-				      struct pkt_meta *m)
+				      struct pkt_meta *m, __u32 mark)
 {
 	struct pkt_eth *eth = cursor_pull(c, sizeof(*eth));
 
@@ -308,7 +312,7 @@ static __always_inline __u32 classify(struct cursor *c, __u32 dir,
 	case bpf_htons(ETH_P_ARP):
 		return classify_arp(c, cfg, m);
 	case bpf_htons(ETH_P_IP):
-		return classify_ip4(c, dir, cfg, m);
+		return classify_ip4(c, dir, cfg, m, mark);
 	case bpf_htons(ETH_P_IPV6):
 		return classify_ip6(c, dir, cfg, m);
 	case bpf_htons(ETH_P_8021Q):

@@ -77,4 +77,12 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } dp_hs_rl SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TUNCTL_MAX_FLOWS);
+	__type(key, struct tunctl_flow_key);
+	__type(value, struct tunctl_flow);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_flows SEC(".maps");
+
 #endif /* TUNCTL_BPF_MAP_DEFS_H */

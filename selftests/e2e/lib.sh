@@ -116,32 +116,55 @@ check_eq() {
 	fi
 }
 
-# capture_start NS DEV FILTER: background tcpdump into $WORK/cap.pcap; it
-# is listening when this returns.
-capture_start() {
-	rm -f "$WORK/cap.pcap" "$WORK/cap.err"
-	ip netns exec "$1" tcpdump -i "$2" -nn -U -w "$WORK/cap.pcap" "$3" \
-		2>"$WORK/cap.err" &
-	CAP_PID=$!
+# Captures, several at once if need be. cap_start NAME NS DEV records
+# everything on DEV (immediate mode: nothing waits in a kernel buffer
+# that a stop would lose); cap_stop NAME ends it; cap_count NAME FILTER
+# prints how many recorded packets match FILTER ("" for all), or
+# "capture-unreadable", which no assertion on a count accepts.
+cap_start() {
+	rm -f "$WORK/$1.pcap" "$WORK/$1.err"
+	ip netns exec "$2" tcpdump --immediate-mode -i "$3" -nn -U \
+		-w "$WORK/$1.pcap" 2>"$WORK/$1.err" &
+	eval "CAP_$1=$!"
 	for _ in $(seq 50); do
-		grep -q listening "$WORK/cap.err" 2>/dev/null && return 0
+		grep -q listening "$WORK/$1.err" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	echo "tcpdump did not start" >&2
 	return 1
 }
 
-# capture_stop: stop it and print how many packets it saw, or
-# "capture-unreadable" (which no assertion on a count accepts).
-capture_stop() {
+cap_stop() {
+	local pid
 	sleep 0.3
-	kill -INT "$CAP_PID" 2>/dev/null
-	wait "$CAP_PID" 2>/dev/null
-	if tcpdump -nn -r "$WORK/cap.pcap" >"$WORK/cap.txt" 2>/dev/null; then
-		wc -l <"$WORK/cap.txt"
+	eval "pid=\$CAP_$1"
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+cap_count() {
+	if tcpdump -nn -r "$WORK/$1.pcap" ${2:+"$2"} >"$WORK/$1.txt" 2>/dev/null; then
+		wc -l <"$WORK/$1.txt"
 	else
 		echo capture-unreadable
 	fi
+}
+
+# capture_start NS DEV FILTER / capture_stop: one capture into
+# $WORK/cap.pcap; capture_stop prints how many packets matched FILTER,
+# capture_total (after it) how many were recorded at all.
+capture_start() {
+	CAP_FILTER=$3
+	cap_start cap "$1" "$2"
+}
+
+capture_stop() {
+	cap_stop cap
+	cap_count cap "$CAP_FILTER"
+}
+
+capture_total() {
+	cap_count cap ""
 }
 
 # tcp_sends FROM TO ADDR PORT MARK: a line sent with nc from namespace
