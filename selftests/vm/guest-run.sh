@@ -10,7 +10,8 @@ OUT=${3:-$TOP/build}
 
 mount -t proc proc /proc
 mount -t sysfs sys /sys
-mount -t tmpfs tmp /tmp
+# /tmp stays the overlay's (writable, in memory): the tree under test
+# may itself live in the host's /tmp, as a CI clone does.
 mount -t tmpfs run /run
 mount -t bpf bpf /sys/fs/bpf
 mount -t debugfs debug /sys/kernel/debug 2>/dev/null
