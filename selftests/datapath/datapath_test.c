@@ -1557,6 +1557,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, tunnel_suite());
+	srunner_add_suite(sr, flow_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

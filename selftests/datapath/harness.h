@@ -28,5 +28,6 @@ int want_retval(enum tunctl_dir dir, enum verdict v);
 void pin_to_this_cpu(void);
 
 Suite *tunnel_suite(void);
+Suite *flow_suite(void);
 
 #endif

@@ -44,6 +44,12 @@ static const struct layout layouts[] = {
 	{ "tunctl_hs_rl", sizeof(struct tunctl_hs_rl), {
 		F(tunctl_hs_rl, window_start_ns), F(tunctl_hs_rl, count),
 		F(tunctl_hs_rl, pad) } },
+	{ "tunctl_flow_key", sizeof(struct tunctl_flow_key), {
+		F(tunctl_flow_key, local), F(tunctl_flow_key, remote),
+		F(tunctl_flow_key, lport), F(tunctl_flow_key, rport),
+		F(tunctl_flow_key, proto), F(tunctl_flow_key, pad) } },
+	{ "tunctl_flow", sizeof(struct tunctl_flow), {
+		F(tunctl_flow, last_ns), F(tunctl_flow, packets) } },
 	{ "tunctl_counter", sizeof(struct tunctl_counter), {
 		F(tunctl_counter, packets), F(tunctl_counter, bytes) } },
 	{ "tunctl_monitor_rl", sizeof(struct tunctl_monitor_rl), {

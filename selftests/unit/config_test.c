@@ -140,6 +140,31 @@ static const struct {
 	  "             \"b\": { \"endpoint\": \"198.18.0.3:1\", \"overlay\": \"100.64.0.2\" } },\n"
 	  "  \"tunnels\": [ " TUN(TCP8883) " ] }",
 	  "t.json:4:49: peers.b.overlay: the same overlay address as peer \"cloud\"", 1 },
+	{ "local network with host bits", "{ \"local\": { \"networks\": [ \"192.168.1.1/24\" ] } }",
+	  "t.json:1:28: local.networks.0: expected a network like \"192.168.1.0/24\" (no host bits)", 1 },
+	{ "local networks not a list", "{ \"local\": { \"networks\": \"192.168.1.0/24\" } }",
+	  "t.json:1:14: local.networks: expected an array of \"A.B.C.D/N\"", 1 },
+	{ "local network prefix too long", "{ \"local\": { \"networks\": [ \"10.0.0.0/33\" ] } }",
+	  "t.json:1:28: local.networks.0: expected a network like \"192.168.1.0/24\" (no host bits)", 1 },
+	{ "two internet tunnels",
+	  NODE("{ \"id\": 11, \"type\": \"internet\", \"peer\": \"cloud\", \"side\": \"client\", \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }, "
+	       "{ \"id\": 12, \"type\": \"internet\", \"peer\": \"cloud\", \"side\": \"client\", \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:215: tunnels.1: carries the same traffic as tunnel 11", 1 },
+	{ "external target inside the overlay",
+	  NODE("{ \"id\": 12, \"type\": \"external\", \"peer\": \"cloud\", \"side\": \"client\", \"target\": \"100.64.0.7\", \"protocol\": \"tcp\", \"port\": 554, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:83: tunnels.0.target: inside the overlay prefix: an external target is a device on the server's LAN", 1 },
+	{ "two external tunnels to one target and port",
+	  NODE("{ \"id\": 12, \"type\": \"external\", \"peer\": \"cloud\", \"side\": \"client\", \"target\": \"192.168.50.10\", \"protocol\": \"tcp\", \"port\": 554, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }, "
+	       "{ \"id\": 13, \"type\": \"external\", \"peer\": \"cloud\", \"side\": \"client\", \"target\": \"192.168.50.10\", \"protocol\": \"tcp\", \"port\": 554, \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" }"),
+	  "t.json:4:274: tunnels.1: carries the same traffic as tunnel 12", 1 },
+	{ "internet tunnels to two gateways",
+	  "{ \"node\": { \"listen_port\": 51820,\n"
+	  "    \"overlay\": { \"interface\": \"tunctl0\", \"address\": \"100.64.0.1/10\" } },\n"
+	  "  \"peers\": { \"a\": { \"endpoint\": \"198.18.0.2:1\", \"overlay\": \"100.64.0.2\" },\n"
+	  "             \"b\": { \"endpoint\": \"198.18.0.3:1\", \"overlay\": \"100.64.0.3\" } },\n"
+	  "  \"tunnels\": [ { \"id\": 11, \"type\": \"internet\", \"peer\": \"a\", \"side\": \"client\", \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" },\n"
+	  "    { \"id\": 12, \"type\": \"internet\", \"peer\": \"b\", \"side\": \"client\", \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\" } ] }",
+	  "t.json:6:5: tunnels.1: a second internet tunnel (tunnel 11 is one); a node has one gateway", 1 },
 	{ "every error reported", "{ \"x\": 1, \"y\": 2, \"local\": { \"arp\": 1, \"z\": 0 } }",
 	  "t.json:1:3: x: unknown key", 4 },
 	{ "empty file", "", "t.json:1:0: '[' or '{' expected near end of file", 1 },
@@ -193,6 +218,28 @@ START_TEST(test_local_switches)
 	ck_assert_int_eq(load("{ \"local\": { \"arp\": false } }", &conf, &d), 0);
 	ck_assert_uint_eq(conf_dp_flags(&conf),
 			  TUNCTL_CFG_ALLOW_NDP | TUNCTL_CFG_ALLOW_DHCP);
+}
+END_TEST
+
+START_TEST(test_local_networks)
+{
+	struct tunctl_conf conf;
+	struct conf_diag d;
+	struct in_addr a;
+
+	ck_assert_int_eq(load("{}", &conf, &d), 0);
+	ck_assert_uint_eq(conf.local.n_networks, 0);	/* none by default */
+	ck_assert_int_eq(load("{ \"local\": { \"networks\": [ \"192.168.1.0/24\", \"10.0.0.0/8\", \"192.0.2.7/32\" ] } }",
+			      &conf, &d), 0);
+	ck_assert_uint_eq(conf.local.n_networks, 3);
+	inet_pton(AF_INET, "192.168.1.200", &a);
+	ck_assert(conf_prefix_has(&conf.local.networks[0], a));
+	ck_assert(!conf_prefix_has(&conf.local.networks[1], a));
+	inet_pton(AF_INET, "192.168.2.1", &a);
+	ck_assert(!conf_prefix_has(&conf.local.networks[0], a));
+	inet_pton(AF_INET, "192.0.2.7", &a);
+	ck_assert(conf_prefix_has(&conf.local.networks[2], a));
+	conf_free(&conf);
 }
 END_TEST
 
@@ -302,6 +349,7 @@ Suite *config_suite(void)
 	tcase_add_loop_test(tc, test_bad_config, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_defaults_all_on);
 	tcase_add_test(tc, test_local_switches);
+	tcase_add_test(tc, test_local_networks);
 	tcase_add_test(tc, test_spec_shape);
 	tcase_add_test(tc, test_full_model);
 	tcase_add_test(tc, test_file_errors);

@@ -155,6 +155,113 @@ START_TEST(test_flows)
 }
 END_TEST
 
+/* Internet and external tunnels: whose rule, which way, which packet. */
+#define NET "203.0.113.10"
+#define GATEWAY "100.64.0.3"
+#define TARGET "192.168.50.10"
+
+static const struct {
+	const char *name;
+	bool server, internet, outbound;
+	const char *src, *dst;
+	uint8_t proto;
+	uint16_t sport, dport;
+	enum inner_verdict want;
+} kinds[] = {
+	{ "internet: client's request out", false, true, true, CLIENT, NET, IPPROTO_TCP, 40000, 443, INNER_OK },
+	{ "internet: udp out (DNS)", false, true, true, CLIENT, NET, IPPROTO_UDP, 40000, 53, INNER_OK },
+	{ "internet: echo request out", false, true, true, CLIENT, NET, IPPROTO_ICMP, 8, 0, INNER_OK },
+	{ "internet: an unreachable out", false, true, true, CLIENT, NET, IPPROTO_ICMP, 3, 0, INNER_NOT_ALLOWED },
+	{ "internet: other transport (GRE) out", false, true, true, CLIENT, NET, 47, 0, 0, INNER_NOT_ALLOWED },
+	{ "internet: to the overlay", false, true, true, CLIENT, OTHER, IPPROTO_TCP, 40000, 22, INNER_NOT_ALLOWED },
+	{ "internet: to a local network", false, true, true, CLIENT, "192.168.1.5", IPPROTO_TCP, 40000, 80, INNER_NOT_ALLOWED },
+	{ "internet: just outside the local network", false, true, true, CLIENT, "192.168.2.5", IPPROTO_TCP, 40000, 80, INNER_OK },
+	{ "internet: to loopback", false, true, true, CLIENT, "127.0.0.1", IPPROTO_TCP, 40000, 80, INNER_NOT_ALLOWED },
+	{ "internet: to 0.0.0.0/8", false, true, true, CLIENT, "0.1.2.3", IPPROTO_UDP, 40000, 80, INNER_NOT_ALLOWED },
+	{ "internet: to link-local", false, true, true, CLIENT, "169.254.169.254", IPPROTO_TCP, 40000, 80, INNER_NOT_ALLOWED },
+	{ "internet: to multicast", false, true, true, CLIENT, "224.0.0.251", IPPROTO_UDP, 5353, 5353, INNER_NOT_ALLOWED },
+	{ "internet: to broadcast", false, true, true, CLIENT, "255.255.255.255", IPPROTO_UDP, 68, 67, INNER_NOT_ALLOWED },
+	{ "internet: from a spoofed source", false, true, true, "192.168.2.1", NET, IPPROTO_TCP, 40000, 443, INNER_NOT_ALLOWED },
+	{ "internet: a reply in", false, true, false, NET, CLIENT, IPPROTO_TCP, 443, 40000, INNER_OK },
+	{ "internet: a reply from the overlay", false, true, false, OTHER, CLIENT, IPPROTO_TCP, 443, 40000, INNER_NOT_ALLOWED },
+	{ "internet: echo reply in", false, true, false, NET, CLIENT, IPPROTO_ICMP, 0, 0, INNER_OK },
+	{ "internet: echo request in", false, true, false, NET, CLIENT, IPPROTO_ICMP, 8, 0, INNER_NOT_ALLOWED },
+	{ "gateway: request from the client", true, true, false, CLIENT, NET, IPPROTO_TCP, 40000, 443, INNER_OK },
+	{ "gateway: request from another overlay node", true, true, false, OTHER, NET, IPPROTO_TCP, 40000, 443, INNER_NOT_ALLOWED },
+	{ "gateway: request to the overlay", true, true, false, CLIENT, GATEWAY, IPPROTO_TCP, 40000, 22, INNER_NOT_ALLOWED },
+	{ "gateway: request to its local network", true, true, false, CLIENT, "192.168.1.1", IPPROTO_TCP, 40000, 22, INNER_NOT_ALLOWED },
+	{ "gateway: reply to the client", true, true, true, NET, CLIENT, IPPROTO_TCP, 443, 40000, INNER_OK },
+	{ "gateway: reply to another node", true, true, true, NET, OTHER, IPPROTO_TCP, 443, 40000, INNER_NOT_ALLOWED },
+	{ "external client: to the target's port", false, false, true, CLIENT, TARGET, IPPROTO_TCP, 40000, 554, INNER_OK },
+	{ "external client: the target's other port", false, false, true, CLIENT, TARGET, IPPROTO_TCP, 40000, 80, INNER_NOT_ALLOWED },
+	{ "external client: the target's reply", false, false, false, TARGET, CLIENT, IPPROTO_TCP, 554, 40000, INNER_OK },
+	{ "external server: request for the target", true, false, false, CLIENT, TARGET, IPPROTO_TCP, 40000, 554, INNER_OK },
+	{ "external server: another port", true, false, false, CLIENT, TARGET, IPPROTO_TCP, 40000, 23, INNER_NOT_ALLOWED },
+	{ "external server: another LAN host", true, false, false, CLIENT, "192.168.50.11", IPPROTO_TCP, 40000, 554, INNER_NOT_ALLOWED },
+	{ "external server: the server itself", true, false, false, CLIENT, SERVER, IPPROTO_TCP, 40000, 554, INNER_NOT_ALLOWED },
+	{ "external server: the target's reply", true, false, true, TARGET, CLIENT, IPPROTO_TCP, 554, 40000, INNER_OK },
+	{ "external server: the target opening a flow", true, false, true, TARGET, CLIENT, IPPROTO_TCP, 40001, 22, INNER_NOT_ALLOWED },
+};
+
+START_TEST(test_kinds_table)
+{
+	static const uint32_t local_net[] = { 0x0001a8c0 }, local_mask[] = { 0x00ffffff };
+	struct tunnel_rule r = {
+		.server = kinds[_i].server, .internet = kinds[_i].internet,
+		.local_net = local_net, .local_mask = local_mask, .n_local = 1,
+	};
+	uint32_t c, other_end;
+	uint8_t buf[64];
+	struct inner_pkt p;
+	size_t len;
+
+	/* 192.168.1.0/24 as local.networks, in network order. */
+	ck_assert_uint_eq(htonl(0xc0a80100), local_net[0]);
+	inet_pton(AF_INET, CLIENT, &c);
+	inet_pton(AF_INET, "100.64.0.0", &r.overlay_net);
+	r.overlay_mask = htonl(0xffc00000);
+	if (r.internet) {
+		inet_pton(AF_INET, GATEWAY, &other_end);
+	} else {
+		inet_pton(AF_INET, TARGET, &other_end);
+		r.proto = IPPROTO_TCP;
+		r.port = 554;
+	}
+	r.own_addr = r.server ? other_end : c;
+	r.peer_addr = r.server ? c : other_end;
+	len = build(buf, kinds[_i].src, kinds[_i].dst, kinds[_i].proto,
+		    kinds[_i].sport, kinds[_i].dport);
+	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_OK);
+	ck_assert_msg(policy_check(&r, &p, kinds[_i].outbound) == kinds[_i].want,
+		      "%s", kinds[_i].name);
+}
+END_TEST
+
+/* An internet tunnel's replies need a request first, like any flow. */
+START_TEST(test_internet_flows)
+{
+	struct tunnel_rule r = { .internet = true };
+	struct flow_ports f = {};
+	uint8_t buf[64];
+	struct inner_pkt req, rep, other;
+
+	inet_pton(AF_INET, CLIENT, &r.own_addr);
+	inet_pton(AF_INET, GATEWAY, &r.peer_addr);
+	inet_pton(AF_INET, "100.64.0.0", &r.overlay_net);
+	r.overlay_mask = htonl(0xffc00000);
+	build(buf, CLIENT, NET, IPPROTO_UDP, 40000, 53);
+	inner_parse(buf, 28, &req);
+	build(buf, NET, CLIENT, IPPROTO_UDP, 53, 40000);
+	inner_parse(buf, 28, &rep);
+	build(buf, NET, CLIENT, IPPROTO_UDP, 53, 40001);
+	inner_parse(buf, 28, &other);
+	ck_assert_int_eq(policy_flow(&f, &r, &rep, false, 1), INNER_NOT_ALLOWED);
+	ck_assert_int_eq(policy_flow(&f, &r, &req, true, 2), INNER_OK);
+	ck_assert_int_eq(policy_flow(&f, &r, &rep, false, 3), INNER_OK);
+	ck_assert_int_eq(policy_flow(&f, &r, &other, false, 3), INNER_NOT_ALLOWED);
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -163,6 +270,8 @@ Suite *policy_suite(void)
 	tcase_add_loop_test(tc, test_policy_table, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_flows);
+	tcase_add_loop_test(tc, test_kinds_table, 0, sizeof(kinds) / sizeof(kinds[0]));
+	tcase_add_test(tc, test_internet_flows);
 	suite_add_tcase(s, tc);
 	return s;
 }
