@@ -1,137 +1,150 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# make demo: default deny on the wire, narrated, with real clients.
+# make demo: tunctl in a small world of network namespaces, narrated, with
+# real clients (see selftests/e2e/world.sh for the map):
 #
-#   netns hub-PID (IoT hub)              netns cloud-PID
-#   +-------------------------+          +--------------------------+
-#   | hub0 198.18.0.1/24      |  veth    | cloud0 198.18.0.2/24     |
-#   | tunctl attach hub0      |----------| web servers :8080, :9090 |
-#   | tunctl0 100.64.0.1      |          | tunctl0 100.64.0.2       |
-#   +-------------------------+          +--------------------------+
+#   an IoT hub, a cloud server with a camera on its LAN, an Internet
+#   gateway, and an "Internet" host running a web server, a DNS resolver
+#   (dnsmasq) and an NTP-style responder.
 #
-# Act 1: default deny. Act 2: a regular tunnel to the cloud's web server on
-# 8080 (its neighbour on 9090 stays out of reach), disabled and enabled.
+# Act 1: without tunctl the hub's traffic reaches the Internet in the
+#        clear, with its own address. Default deny: nothing passes.
+# Act 2: a regular tunnel to the cloud's web server; its neighbour port
+#        stays out of reach; disable and enable.
+# Act 3: the internet tunnel: the Internet sees only the gateway; with the
+#        tunnel down, DNS leaks nothing.
+# Act 4: the external tunnel to the camera, and only its port.
+# Act 5: tunctl status and tunnel list.
 #
 # Every step checks what it shows; the demo exits non-zero if any step
-# does not behave.
+# does not behave. Everything is removed at the end.
 
 . "$(dirname "$0")/e2e/lib.sh"
-
-HUB=hub-$TAG
-CLOUD=cloud-$TAG
+. "$(dirname "$0")/e2e/world.sh"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
-hub_tunctl() { tunctl_in "$HUB" "$@"; }
-web_ok() { nsx "$HUB" curl -s -m 2 -o /dev/null http://198.18.0.2:8080/; }
 
-two_hosts "$HUB" hub0 198.18.0.1/24 "$CLOUD" cloud0 198.18.0.2/24
-mkdir -p "$WORK/www" && echo "hello from the cloud" >"$WORK/www/index.html"
-nsx "$CLOUD" python3 -m http.server -d "$WORK/www" 8080 >/dev/null 2>&1 &
-nsx "$CLOUD" python3 -m http.server -d "$WORK/www" 9090 >/dev/null 2>&1 &
+# What the hub puts on its wire beyond tunnel packets and ARP/ND.
+hub_leak() {
+	echo "ether src $(nsx "$HUB" cat /sys/class/net/h0/address) and not arp and not (udp and port $PORT) and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137)"
+}
+
+world_setup
+check "the world is up (web, DNS, NTP on the Internet host)" world_services
+mkdir -p "$WORK/cloudweb" "$WORK/camweb"
+echo "hello from the cloud" >"$WORK/cloudweb/index.html"
+echo "camera snapshot" >"$WORK/camweb/index.html"
+nsx "$CLOUD" python3 -m http.server -d "$WORK/cloudweb" 8080 >/dev/null 2>&1 &
+nsx "$CLOUD" python3 -m http.server -d "$WORK/cloudweb" 9090 >/dev/null 2>&1 &
+nsx "$CAM" python3 -m http.server -d "$WORK/camweb" 554 >/dev/null 2>&1 &
+nsx "$CAM" python3 -m http.server -d "$WORK/camweb" 80 >/dev/null 2>&1 &
 sleep 1
 
-say "Before attach: the hub reaches the cloud's web server, and pings work"
-show nsx "$HUB" curl -s -m 2 http://198.18.0.2:8080/
-check "web request before attach" web_ok
-check "ping before attach" nsx "$HUB" ping -c 1 -W 1 198.18.0.2
+get() { nsx "$HUB" curl -s -m 3 "$@"; }
 
-say "tunctl attach hub0: default deny, no tunnels defined"
-show hub_tunctl attach hub0
-check "attach" hub_tunctl status hub0
+say "Act 1. Without tunctl: the hub talks to the Internet in the clear"
+show get http://203.0.113.10:8080/index.html
+show tail -1 "$WORK/web.log"
+check "the web server saw the hub's own address, 198.18.0.1" \
+	grep -q '^198.18.0.1 ' "$WORK/web.log"
+show nsx "$HUB" dig +short +time=2 +tries=1 @203.0.113.10 example.test
+check "DNS answered, in the clear" dns "$HUB"
 
-say "Now nothing passes, either way. The cloud's capture proves it."
-capture_start "$CLOUD" cloud0 "ip and src host 198.18.0.1"
-check_not "web request after attach" web_ok
-check_not "ping hub -> cloud" nsx "$HUB" ping -c 1 -W 1 198.18.0.2
-check_not "ping cloud -> hub" nsx "$CLOUD" ping -c 1 -W 1 198.18.0.1
-n=$(capture_stop)
-echo "packets from the hub seen on the cloud's wire: $n"
-check_eq "cloud saw nothing from the hub" 0 "$n"
+say "tunctl attach h0: default deny, no tunnels yet"
+show hub attach h0
+cap_start hubwire "$SW" sh0 || fail "capture"
+check_not "web request" web "$HUB"
+check_not "DNS query" dns "$HUB"
+check_not "ping" ping_inet "$HUB"
+check_not "ping -6" nsx "$HUB" ping -6 -c 1 -W 1 fd00::3
+cap_stop hubwire
+n=$(cap_count hubwire "$(hub_leak)")
+echo "packets from the hub seen on the switch: $n"
+check_eq "the switch saw nothing from the hub" 0 "$n"
+show hub status h0
+show hub detach h0
 
-say "ARP still resolves (a link-level necessity, switchable in the config)"
-nsx "$CLOUD" ip neigh flush dev cloud0
-nsx "$CLOUD" ping -c 1 -W 1 198.18.0.1 >/dev/null 2>&1
-show nsx "$CLOUD" ip neigh show dev cloud0
-check "cloud resolved the hub's MAC" sh -c \
-	"ip netns exec $CLOUD ip neigh show 198.18.0.1 dev cloud0 | grep -q lladdr"
-
-say "What was dropped, and why (tunctl monitor, rate-limited in BPF)"
-hub_tunctl monitor hub0 --count 3 >"$WORK/mon" 2>&1 &
-mon=$!
-sleep 0.3
-nsx "$CLOUD" ping -c 3 -i 0.2 -W 1 198.18.0.1 >/dev/null 2>&1
-sleep 0.5; kill $mon 2>/dev/null; wait $mon 2>/dev/null
-cat "$WORK/mon"
-check "monitor printed drop events" grep -q "drop no-tunnel" "$WORK/mon"
-
-say "tunctl status"
-show hub_tunctl status hub0
-
-say "Fail closed: kill -9 the daemon, the block stays"
-kill -9 "$(cat "$TUNCTL_RUN_DIR/hub0.pid")"
-check_not "web request with the daemon dead" web_ok
-
-say "tunctl detach hub0: traffic flows as before"
-show hub_tunctl detach hub0
-check "web request after detach" web_ok
-
-say "attach --rollback 3: an operator who locks themselves out gets back in"
-show hub_tunctl attach hub0 --rollback 3
-check_not "blocked right after attach" web_ok
-sleep 3.5
-check "rolled back by itself" web_ok
-
-check "rollback: the hub is detached again" sh -c "! test -e $TUNCTL_PIN_ROOT/hub0"
-
-say "Act 2: a regular tunnel, hub (client) -> cloud (server), tcp/8080 only"
-umask 077
-for k in hub cloud; do
-	"$TUNCTL" genkey >"$WORK/$k.key"
-	"$TUNCTL" pubkey <"$WORK/$k.key" >"$WORK/$k.pub"
-done
-cat >"$WORK/hub.json" <<JSON
-{ "node": { "name": "hub", "listen_port": 51820,
-            "overlay": { "interface": "tunctl0", "address": "100.64.0.1/10" } },
-  "peers": { "cloud": { "endpoint": "198.18.0.2:51820", "overlay": "100.64.0.2" } },
-  "tunnels": [ { "id": 10, "type": "regular", "peer": "cloud", "side": "client",
-                 "protocol": "tcp", "port": 8080, "private_key_file": "$WORK/hub.key",
-                 "peer_public_key": "$(cat "$WORK/cloud.pub")" } ] }
-JSON
-cat >"$WORK/cloud.json" <<JSON
-{ "node": { "name": "cloud", "listen_port": 51820,
-            "overlay": { "interface": "tunctl0", "address": "100.64.0.2/10" } },
-  "peers": { "hub": { "overlay": "100.64.0.1" } },
-  "tunnels": [ { "id": 10, "type": "regular", "peer": "hub", "side": "server",
-                 "protocol": "tcp", "port": 8080, "private_key_file": "$WORK/cloud.key",
-                 "peer_public_key": "$(cat "$WORK/hub.pub")" } ] }
-JSON
+say "Act 2. Tunnels: each with its own key pair, one protocol and port"
+gw_config "$WORK/gw.json"
+cloud_config "$WORK/cloud.json"
+hub_config "$WORK/hub.json"
 show cat "$WORK/hub.json"
-cloud_tunctl() { TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/cloud tunctl_in "$CLOUD" "$@"; }
-show cloud_tunctl attach cloud0 --config "$WORK/cloud.json"
-show hub_tunctl attach hub0 --config "$WORK/hub.json"
-for _ in $(seq 50); do
-	hub_tunctl tunnel list | grep -q active && break
-	sleep 0.1
-done
-show hub_tunctl tunnel list
-tunnel_web() { nsx "$HUB" curl -s -m 2 -o /dev/null "http://100.64.0.2:$1/"; }
-show nsx "$HUB" curl -s -m 2 http://100.64.0.2:8080/
-check "the web server through the tunnel" tunnel_web 8080
-check_not "its neighbour on 9090, same host, through the overlay" tunnel_web 9090
-check_not "the web server over the underlay, around the tunnel" web_ok
+show gw attach g0 --config "$WORK/gw.json"
+show gw attach wan0
+show cloud attach c0 --config "$WORK/cloud.json"
+show cloud attach lan0
+show hub attach h0 --config "$WORK/hub.json"
+check "the tunnels come up" wait_state hub 20 active
+check "regular tunnel 10 is up" wait_state hub 10 active
+show get http://100.64.0.2:8080/
+check "the cloud's web server through tunnel 10" get -o /dev/null http://100.64.0.2:8080/
+check_not "its neighbour on 9090, same host, through the overlay" \
+	get -o /dev/null http://100.64.0.2:9090/
+check_not "the web server over the underlay, around the tunnel" \
+	get -o /dev/null http://198.18.0.2:8080/
 
-say "Disable the tunnel: blocked from the next packet on; enable: back"
-show hub_tunctl tunnel disable 10
-check_not "web server with the tunnel disabled" tunnel_web 8080
-show hub_tunctl tunnel enable 10
-check "web server with the tunnel enabled again" tunnel_web 8080
-show hub_tunctl status hub0
+say "Disable tunnel 10: blocked from the next packet on; enable: back"
+show hub tunnel disable 10
+check_not "web server with tunnel 10 disabled" get -o /dev/null http://100.64.0.2:8080/
+check "the other tunnels go on (the internet tunnel)" web "$HUB"
+show hub tunnel enable 10
+check "web server with tunnel 10 enabled again" get -o /dev/null http://100.64.0.2:8080/
+
+say "Act 3. The internet tunnel: the Internet sees the gateway, never the hub"
+: >"$WORK/web.log"; : >"$WORK/dns.log"
+show get http://203.0.113.10:8080/index.html
+show tail -1 "$WORK/web.log"
+check "the web server logged the gateway's address, 203.0.113.1" \
+	grep -q '^203.0.113.1 ' "$WORK/web.log"
+check_not "and never the hub's" grep -q '^198.18.0.1 ' "$WORK/web.log"
+show nsx "$HUB" dig +short +time=2 +tries=1 @203.0.113.10 example.test
+check "DNS through the tunnel" dns "$HUB"
+show grep -o 'query.*' "$WORK/dns.log"
+check "the resolver saw the query from the gateway" \
+	grep -q 'from 203.0.113.1$' "$WORK/dns.log"
+check "NTP through the tunnel" ntp "$HUB"
+
+say "The internet tunnel down: DNS fails, and nothing leaks"
+show hub tunnel disable 20
+: >"$WORK/dns.log"
+cap_start hubwire "$SW" sh0 || fail "capture"
+cap_start inetwire "$INET" i0 || fail "capture"
+show nsx "$HUB" dig +short +time=2 +tries=1 @203.0.113.10 example.test
+check_not "DNS with the tunnel down" dns "$HUB"
+check_not "NTP with the tunnel down" ntp "$HUB"
+check_not "web with the tunnel down" web "$HUB"
+cap_stop hubwire
+cap_stop inetwire
+check_eq "the hub's wire: nothing but tunnel packets" 0 "$(cap_count hubwire "$(hub_leak)")"
+check_eq "the Internet host saw nothing" 0 "$(cap_count inetwire ip)"
+check_not "the resolver logged no query" grep -q example.test "$WORK/dns.log"
+show hub tunnel enable 20
+check "back up" web "$HUB"
+
+say "Act 4. The external tunnel: the camera on the cloud's LAN, port 554 only"
+show get http://192.168.50.10:554/
+check "the camera through tunnel 30" get -o /dev/null http://192.168.50.10:554/
+check_not "the camera's other port (80)" get -o /dev/null http://192.168.50.10:80/
+nsx "$HUB" timeout 4 nc -l 8000 >"$WORK/hubsvc.out" 2>/dev/null &
+sleep 0.2
+check_not "the camera cannot open a connection to the hub" \
+	sh -c "echo hi | ip netns exec $CAM timeout 2 nc -w 1 100.64.0.1 8000; grep -q hi $WORK/hubsvc.out"
+
+say "Act 5. What tunctl shows"
+show hub tunnel list
+show hub status h0
+show gw status wan0
+check "the gateway's uplink counted replies to forwarded flows" \
+	sh -c "TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/gw nsenter --net=/run/netns/$GW $TUNCTL status wan0 | grep -q 'forward-reply'"
 
 say "Clean up"
-show hub_tunctl detach hub0
-show cloud_tunctl detach cloud0
-check "after detach the underlay path works again" web_ok
+show hub detach h0
+show cloud detach c0
+show cloud detach lan0
+show gw detach g0
+show gw detach wan0
+check "after detach the hub reaches the Internet directly again" web "$HUB"
 
 summary
