@@ -79,10 +79,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	default: /* an inner packet */
 		if (inner_parse(buf, size - 1, &p) == INNER_OK) {
+			static const uint32_t net[] = { 0x0001a8c0 };
+			static const uint32_t mask[] = { 0x00ffffff };
 			struct tunnel_rule r = { .proto = p.proto, .port = 80 };
+			struct tunnel_rule inet = {
+				.internet = true, .own_addr = p.saddr,
+				.overlay_net = 0x00004064, .overlay_mask = 0x0000c0ff,
+				.local_net = net, .local_mask = mask, .n_local = 1,
+			};
 
 			policy_check(&r, &p, true);
 			policy_check(&r, &p, false);
+			/* Never to the overlay or a local network. */
+			if (policy_check(&inet, &p, true) == INNER_OK &&
+			    ((p.daddr & 0x0000c0ff) == 0x00004064 ||
+			     (p.daddr & 0x00ffffff) == 0x0001a8c0))
+				__builtin_trap();
+			inet.server = true;
+			inet.peer_addr = p.saddr;
+			policy_check(&inet, &p, false);
 		}
 		break;
 	}
