@@ -128,7 +128,7 @@ show get http://192.168.50.10:554/
 check "the camera through tunnel 30" get -o /dev/null http://192.168.50.10:554/
 check_not "the camera's other port (80)" get -o /dev/null http://192.168.50.10:80/
 nsx "$HUB" timeout 4 nc -l 8000 >"$WORK/hubsvc.out" 2>/dev/null &
-sleep 0.2
+wait_listen "$HUB" t 8000
 check_not "the camera cannot open a connection to the hub" \
 	sh -c "echo hi | ip netns exec $CAM timeout 2 nc -w 1 100.64.0.1 8000; grep -q hi $WORK/hubsvc.out"
 

@@ -99,7 +99,7 @@ check "the printer saw the hub's LAN address" grep -q '^192.0.2.1 ' "$WORK/prn.l
 
 # The gateway's own services are not on the Internet tunnel's menu.
 nsx "$GW" timeout 6 nc -l 2222 >"$WORK/gwsvc.out" 2>/dev/null &
-sleep 0.2
+wait_listen "$GW" t 2222
 check_not "through the tunnel, the gateway's own services are out of reach" \
 	sh -c "echo own | ip netns exec $HUB timeout 2 nc -w 1 198.18.0.3 2222; echo own2 | ip netns exec $HUB timeout 2 nc -w 1 203.0.113.1 2222; grep -q own $WORK/gwsvc.out"
 
@@ -107,7 +107,7 @@ check_not "through the tunnel, the gateway's own services are out of reach" \
 check "uplink: forwarded packets counted out" test "$(counter gw wan0 egress pass forward-out)" -gt 0
 check "uplink: their replies counted in" test "$(counter gw wan0 ingress pass forward-reply)" -gt 0
 nsx "$GW" timeout 4 nc -l 2223 >"$WORK/gwwan.out" 2>/dev/null &
-sleep 0.2
+wait_listen "$GW" t 2223
 check_not "uplink: the Internet cannot reach the gateway's services" \
 	sh -c "echo in | ip netns exec $INET timeout 2 nc -w 1 203.0.113.1 2223; grep -q in $WORK/gwwan.out"
 check_not "uplink: the Internet cannot ping the gateway" nsx "$INET" ping -c 1 -W 1 203.0.113.1
@@ -147,7 +147,8 @@ check_not "the second camera's tcp/554 is out of reach" \
 # The camera can only answer.
 nsx "$HUB" timeout 4 nc -l 8000 >"$WORK/hubsvc.out" 2>/dev/null &
 nsx "$CLOUD" timeout 4 nc -l 2200 >"$WORK/cloudsvc.out" 2>/dev/null &
-sleep 0.2
+wait_listen "$HUB" t 8000
+wait_listen "$CLOUD" t 2200
 check_not "the camera cannot open a connection into the overlay" \
 	sh -c "echo cam | ip netns exec $CAM timeout 2 nc -w 1 100.64.0.1 8000; grep -q cam $WORK/hubsvc.out"
 check_not "the camera cannot reach the server's own services" \

@@ -167,6 +167,17 @@ capture_total() {
 	cap_count cap ""
 }
 
+# wait_listen NS t|u PORT: until a socket listens there (at most 3 s; a
+# slow machine, such as the TCG guest of make vmtest, needs more than a
+# fixed pause).
+wait_listen() {
+	for _ in $(seq 30); do
+		nsx "$1" ss -"$2"ln "sport = :$3" 2>/dev/null | grep -q ":$3 " && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # tcp_sends FROM TO ADDR PORT MARK: a line sent with nc from namespace
 # FROM to ADDR:PORT arrives at a listener on PORT in namespace TO.
 tcp_sends() {
@@ -175,7 +186,7 @@ tcp_sends() {
 	rm -f "$out"
 	nsx "$2" timeout 4 nc $fam -l "$4" >"$out" 2>/dev/null &
 	local l=$!
-	sleep 0.2
+	wait_listen "$2" t "$4"
 	echo "$5" | nsx "$1" timeout 3 nc -N -w 2 "$3" "$4" 2>/dev/null
 	wait $l 2>/dev/null
 	grep -q "$5" "$out"
@@ -187,7 +198,7 @@ udp_sends() {
 	rm -f "$out"
 	nsx "$2" timeout 2 nc -u -l "$4" >"$out" 2>/dev/null &
 	local l=$!
-	sleep 0.2
+	wait_listen "$2" u "$4"
 	echo "$5" | nsx "$1" timeout 1 nc -u -w 1 "$3" "$4" 2>/dev/null
 	wait $l 2>/dev/null
 	grep -q "$5" "$out"

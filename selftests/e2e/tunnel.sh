@@ -128,7 +128,7 @@ server_opens() { # server_opens tcp|udp LISTEN_PORT SRC_PORT
 		nsx "$HUB" timeout 3 nc -u -l "$2" >"$out" 2>/dev/null &
 	fi
 	local l=$!
-	sleep 0.2
+	wait_listen "$HUB" "${1:0:1}" "$2"
 	nsx "$CLOUD" timeout 2 python3 -c "
 import socket, sys
 kind = socket.SOCK_STREAM if '$1' == 'tcp' else socket.SOCK_DGRAM
@@ -173,7 +173,7 @@ PY
 REPLAYS_BEFORE=$(tunnel_field cloud 10 drops | python3 -c 'import sys,ast; print(ast.literal_eval(sys.stdin.read())["replay"])')
 nsx "$CLOUD" timeout 3 nc -l 8883 >"$WORK/replayed.out" 2>/dev/null &
 L=$!
-sleep 0.2
+wait_listen "$CLOUD" t 8883
 SENT=$(nsx "$HUB" python3 "$WORK/replay.py" "$WORK/cap.pcap")
 wait $L 2>/dev/null
 check "replay: packets were resent ($SENT)" test "$SENT" -gt 3
@@ -269,7 +269,7 @@ s.close()
 PY
 nsx "$CLOUD" timeout 12 nc -l 8883 >"$WORK/ticks.out" 2>/dev/null &
 L=$!
-sleep 0.2
+wait_listen "$CLOUD" t 8883
 nsx "$HUB" timeout 12 python3 "$WORK/ticker.py" &
 T=$!
 sleep 1.5
@@ -304,7 +304,7 @@ unset TUNCTL_TIMER_SCALE
 check "tunnel 12 comes up" wait_active hub 12
 nsx "$CLOUD" timeout 10 nc -u -l 5684 >"$WORK/rekey.out" 2>/dev/null &
 L=$!
-sleep 0.2
+wait_listen "$CLOUD" u 5684
 nsx "$HUB" timeout 10 python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
