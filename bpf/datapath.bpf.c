@@ -18,13 +18,18 @@
 #include "maps.h"		/* include/: the ABI */
 #include "lib/map_defs.h"
 #include "lib/account.h"
+#include "lib/relay.h"
 
 /* tc may see a non-linear skb; this much must be in the linear part. */
 #define TC_LINEAR_HDRS 256
 
+/*
+ * Classify and count. A packet to relay is the exception: it is counted
+ * by the caller once relay_forward has said what became of it.
+ */
 static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
 				    __u32 ifindex, __u32 len, int vlan_offloaded,
-				    __u32 mark)
+				    __u32 mark, struct pkt_meta *mp)
 {
 	struct pkt_meta m = {};
 	struct cursor c = {
@@ -45,6 +50,10 @@ static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
 	}
 	/* A tag kept out of the frame (skb metadata) is still a tag. */
 	reason = vlan_offloaded ? TUNCTL_R_DROP_VLAN : classify(&c, dir, cfg, &m, mark);
+	if (reason == TUNCTL_R_PASS_RELAY) {
+		*mp = m;
+		return reason;
+	}
 	if (tunctl_reason_is_drop(reason))
 		emit_event(cfg, ifindex, dir, reason, len, &m);
 out:
@@ -57,18 +66,30 @@ int tunctl_ingress(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 reason;
+	struct tunctl_config *cfg;
+	struct pkt_meta m = {};
+	__u32 reason, len = data_end - data, zero = 0;
+	int act;
 
 	/* No xdp.frags: the frame is all in [data, data_end). */
 	reason = decide(data, data_end, TUNCTL_DIR_INGRESS,
-			ctx->ingress_ifindex, data_end - data, 0, 0);
-	return tunctl_reason_is_drop(reason) ? XDP_DROP : XDP_PASS;
+			ctx->ingress_ifindex, len, 0, 0, &m);
+	if (reason != TUNCTL_R_PASS_RELAY || !m.hop)
+		return tunctl_reason_is_drop(reason) ? XDP_DROP : XDP_PASS;
+	act = relay_forward(ctx, m.hop, &reason);
+	cfg = bpf_map_lookup_elem(&dp_config, &zero);
+	if (cfg && tunctl_reason_is_drop(reason))
+		emit_event(cfg, ctx->ingress_ifindex, TUNCTL_DIR_INGRESS, reason,
+			   len, &m);
+	count(TUNCTL_DIR_INGRESS, reason, len);
+	return act;
 }
 
 SEC("tc")
 int tunctl_egress(struct __sk_buff *skb)
 {
 	__u32 want = skb->len < TC_LINEAR_HDRS ? skb->len : TC_LINEAR_HDRS;
+	struct pkt_meta m = {};
 	__u32 reason;
 
 	/*
@@ -81,7 +102,7 @@ int tunctl_egress(struct __sk_buff *skb)
 
 	reason = decide((void *)(long)skb->data, (void *)(long)skb->data_end,
 			TUNCTL_DIR_EGRESS, skb->ifindex, skb->len,
-			skb->vlan_present, skb->mark);
+			skb->vlan_present, skb->mark, &m);
 	/* UNSPEC, not OK: let any later tc program have its say too. */
 	return tunctl_reason_is_drop(reason) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "ctlsock.h"
 #include "daemon.h"
+#include "relay.h"
 #include "datapath.h"
 #include "pins.h"
 #include "util.h"
@@ -67,6 +68,7 @@ static json_t *device_json(const char *dev)
 	json_object_set_new(d, "daemon_pid", pid ? json_integer(pid) :
 						  json_null());
 	json_object_set_new(d, "attached_at", json_integer(st.attached_at));
+	json_object_set_new(d, "relay", relay_json(dev));
 	/* Packets from the overlay that no tunnel would carry: the daemon's. */
 	json_object_set_new(d, "overlay_no_tunnel", json_null());
 	if (pid) {
@@ -156,6 +158,18 @@ static void print_text(json_t *devs)
 		if (json_integer_value(json_object_get(d, "overlay_no_tunnel")))
 			printf("  overlay: %" JSON_INTEGER_FORMAT " packets of no tunnel dropped\n",
 			       json_integer_value(json_object_get(d, "overlay_no_tunnel")));
+		{
+			json_t *r;
+			size_t k;
+
+			json_array_foreach(json_object_get(d, "relay"), k, r)
+				printf("  relay tunnel %" JSON_INTEGER_FORMAT ": %s -> %s  %" JSON_INTEGER_FORMAT " pkts %" JSON_INTEGER_FORMAT " bytes\n",
+				       json_integer_value(json_object_get(r, "tunnel")),
+				       json_string_value(json_object_get(r, "from")),
+				       json_string_value(json_object_get(r, "to")),
+				       json_integer_value(json_object_get(r, "packets")),
+				       json_integer_value(json_object_get(r, "bytes")));
+		}
 		print_counters(json_object_get(ctr, "ingress"), "ingress");
 		print_counters(json_object_get(ctr, "egress"), "egress");
 	}

@@ -79,6 +79,13 @@ static void print_text(json_t *list)
 		       json_integer_value(json_object_get(t, "tx_bytes")),
 		       json_integer_value(json_object_get(t, "rx_packets")),
 		       json_integer_value(json_object_get(t, "rx_bytes")), when);
+		if (json_is_array(json_object_get(t, "via")))
+			printf("       path: via relay %s (%" JSON_INTEGER_FORMAT " of %zu), %" JSON_INTEGER_FORMAT " failovers\n",
+			       json_string_value(json_array_get(json_object_get(t, "via"),
+					json_integer_value(json_object_get(t, "via_active")))),
+			       json_integer_value(json_object_get(t, "via_active")) + 1,
+			       json_array_size(json_object_get(t, "via")),
+			       json_integer_value(json_object_get(t, "failovers")));
 		json_object_foreach(drops, name, d)
 			if (json_integer_value(d))
 				printf("       drop %s: %" JSON_INTEGER_FORMAT "\n",

@@ -399,9 +399,41 @@ static bool parse_endpoint(const char *s, struct sockaddr_in *out)
 	return true;
 }
 
+/* A member that is a list of "IP:port" strings, at most max of them. */
+static size_t get_endpoints(struct walker *w, json_t *obj, const char *key,
+			    struct sockaddr_in *out, size_t min, size_t max)
+{
+	json_t *list = json_object_get(obj, key), *v;
+	size_t i, n = 0, old, old2;
+	char idx[24];
+
+	if (!list)
+		return 0;
+	old = push(w, key);
+	if (!want_type(w, list, JSON_ARRAY, "an array of \"IP:port\"")) {
+		pop(w, old);
+		return 0;
+	}
+	if (json_array_size(list) < min || json_array_size(list) > max)
+		werr(w, "expected %zu to %zu endpoints", min, max);
+	json_array_foreach(list, i, v) {
+		if (i >= max)
+			break;
+		snprintf(idx, sizeof(idx), "%zu", i);
+		old2 = push(w, idx);
+		if (!json_is_string(v) || !parse_endpoint(json_string_value(v), &out[n]))
+			werr(w, "expected an IPv4 address and port, like 198.18.0.2:51820");
+		else
+			n++;
+		pop(w, old2);
+	}
+	pop(w, old);
+	return n;
+}
+
 static void parse_peer(struct walker *w, json_t *peer, struct conf_peer *p)
 {
-	static const char *const keys[] = { "endpoint", "overlay", NULL };
+	static const char *const keys[] = { "endpoint", "overlay", "via", NULL };
 	const char *str;
 	size_t old;
 
@@ -416,6 +448,67 @@ static void parse_peer(struct walker *w, json_t *peer, struct conf_peer *p)
 	}
 	require(w, peer, "overlay");
 	get_ip4(w, peer, "overlay", &p->overlay);
+	p->n_via = get_endpoints(w, peer, "via", p->via, 1, CONF_MAX_VIA);
+}
+
+static void parse_relays(struct walker *w, json_t *relays,
+			 struct tunctl_conf *conf)
+{
+	static const char *const keys[] = { "tunnel", "between", NULL };
+	size_t i, j, old;
+	char idx[24];
+	json_t *r;
+
+	if (!want_type(w, relays, JSON_ARRAY, "an array"))
+		return;
+	if (json_array_size(relays) > CONF_MAX_RELAYS) {
+		werr(w, "more than %d relays", CONF_MAX_RELAYS);
+		return;
+	}
+	conf->relays = calloc(json_array_size(relays) + 1, sizeof(*conf->relays));
+	if (!conf->relays) {
+		werr(w, "out of memory");
+		return;
+	}
+	json_array_foreach(relays, i, r) {
+		struct conf_relay *out = &conf->relays[conf->n_relays];
+		long id;
+
+		snprintf(idx, sizeof(idx), "%zu", i);
+		old = push(w, idx);
+		if (!want_type(w, r, JSON_OBJECT, "an object")) {
+			pop(w, old);
+			continue;
+		}
+		check_keys(w, r, keys);
+		require(w, r, "tunnel");
+		require(w, r, "between");
+		id = get_int(w, r, "tunnel", 1, 65535, "a tunnel id");
+		out->tunnel = id > 0 ? id : 0;
+		if (get_endpoints(w, r, "between", out->side, 2, 2) == 2 &&
+		    out->tunnel) {
+			if (out->side[0].sin_addr.s_addr == out->side[1].sin_addr.s_addr &&
+			    out->side[0].sin_port == out->side[1].sin_port)
+				werr(w, "relays between an endpoint and itself");
+			for (j = 0; j < conf->n_relays; j++) {
+				const struct conf_relay *o = &conf->relays[j];
+				int a, b;
+
+				for (a = 0; a < 2; a++)
+					for (b = 0; b < 2; b++)
+						if (o->tunnel == out->tunnel &&
+						    o->side[a].sin_addr.s_addr == out->side[b].sin_addr.s_addr &&
+						    o->side[a].sin_port == out->side[b].sin_port)
+							goto dup;
+			}
+			conf->n_relays++;
+		}
+		pop(w, old);
+		continue;
+dup:
+		werr(w, "tunnel %u from one of these endpoints is relayed already", out->tunnel);
+		pop(w, old);
+	}
 }
 
 static void parse_peers(struct walker *w, json_t *peers,
@@ -525,7 +618,7 @@ static void parse_tunnel(struct walker *w, json_t *t, struct conf_tunnel *out,
 	static const char *const keys[] = {
 		"id", "type", "peer", "side", "protocol", "port", "target",
 		"private_key", "private_key_file", "peer_public_key", "enabled",
-		NULL
+		"via", NULL
 	};
 	static const char *const types[] = { "regular", "internet", "external" };
 	static const char *const sides[] = { "client", "server" };
@@ -562,6 +655,9 @@ static void parse_tunnel(struct walker *w, json_t *t, struct conf_tunnel *out,
 	require(w, t, "peer_public_key");
 	parse_key(w, t, "peer_public_key", out->peer_public_key);
 	get_bool(w, t, "enabled", &out->enabled);
+	out->n_via = get_endpoints(w, t, "via", out->via, 1, CONF_MAX_VIA);
+	if (out->n_via && out->server)
+		werr(w, "\"via\" is for the client side (the server answers the way it was reached)");
 }
 
 /* What only the whole file can tell about tunnel i. */
@@ -611,8 +707,9 @@ static void check_tunnel(struct walker *w, struct tunctl_conf *conf,
 	old = push(w, "peer");
 	if (!found)
 		werr(w, "no peer named \"%s\" in \"peers\"", peer_name);
-	else if (!t->server && !conf->peers[t->peer].has_endpoint)
-		werr(w, "the client side needs the peer's \"endpoint\"");
+	else if (!t->server && !conf->peers[t->peer].has_endpoint &&
+		 !conf->peers[t->peer].n_via && !t->n_via)
+		werr(w, "the client side needs the peer's \"endpoint\" or \"via\"");
 	pop(w, old);
 }
 
@@ -661,6 +758,8 @@ static void check_node(struct walker *w, struct tunctl_conf *conf)
 {
 	size_t i, old;
 
+	if (conf->n_relays && !conf->listen_port)
+		werr(w, "a relay needs \"node\" with \"listen_port\" (the port it relays on)");
 	if (!conf->n_tunnels)
 		return;
 	if (!conf->listen_port || !conf->has_overlay) {
@@ -712,7 +811,7 @@ static void parse_root(struct walker *w, json_t *root,
 		       struct tunctl_conf *conf)
 {
 	static const char *const keys[] = {
-		"node", "local", "peers", "tunnels", NULL
+		"node", "local", "peers", "tunnels", "relay", NULL
 	};
 	/* In this order: tunnels refer to peers. */
 	static const struct {
@@ -723,6 +822,7 @@ static void parse_root(struct walker *w, json_t *root,
 		{ "node", parse_node },
 		{ "peers", parse_peers },
 		{ "tunnels", parse_tunnels },
+		{ "relay", parse_relays },
 	};
 	json_t *v;
 	size_t i, old;
@@ -852,9 +952,11 @@ void conf_free(struct tunctl_conf *conf)
 			       conf->n_tunnels * sizeof(*conf->tunnels));
 	free(conf->tunnels);
 	free(conf->peers);
+	free(conf->relays);
 	conf->tunnels = NULL;
 	conf->peers = NULL;
-	conf->n_tunnels = conf->n_peers = 0;
+	conf->relays = NULL;
+	conf->n_tunnels = conf->n_peers = conf->n_relays = 0;
 }
 
 const char *conf_tunnel_type_name(enum conf_tunnel_type t)
@@ -873,5 +975,6 @@ unsigned int conf_dp_flags(const struct tunctl_conf *conf)
 {
 	return (conf->local.arp ? TUNCTL_CFG_ALLOW_ARP : 0) |
 	       (conf->local.ndp ? TUNCTL_CFG_ALLOW_NDP : 0) |
-	       (conf->local.dhcp ? TUNCTL_CFG_ALLOW_DHCP : 0);
+	       (conf->local.dhcp ? TUNCTL_CFG_ALLOW_DHCP : 0) |
+	       (conf->n_relays ? TUNCTL_CFG_RELAY : 0);
 }

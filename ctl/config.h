@@ -45,11 +45,26 @@ enum conf_tunnel_type {
 	TUNNEL_EXTERNAL,
 };
 
+#define CONF_MAX_VIA 4
+#define CONF_MAX_RELAYS 4096
+
 struct conf_peer {
 	char name[CONF_NAME_MAX];
 	bool has_endpoint;
 	struct sockaddr_in endpoint;
 	struct in_addr overlay;
+	/*
+	 * Relays to reach it through, in order of preference: the first hop
+	 * of each path (further hops are the relays' own config).
+	 */
+	struct sockaddr_in via[CONF_MAX_VIA];
+	size_t n_via;
+};
+
+/* A relay's forwarding rule: tunnel's packets between two neighbours. */
+struct conf_relay {
+	uint32_t tunnel;
+	struct sockaddr_in side[2];
 };
 
 struct conf_tunnel {
@@ -63,6 +78,9 @@ struct conf_tunnel {
 	struct in_addr target;	/* external only */
 	uint8_t private_key[KEY_LEN];
 	uint8_t peer_public_key[KEY_LEN];
+	/* Client side: relays for this tunnel alone (else the peer's). */
+	struct sockaddr_in via[CONF_MAX_VIA];
+	size_t n_via;
 };
 
 struct tunctl_conf {
@@ -77,6 +95,8 @@ struct tunctl_conf {
 	size_t n_peers;
 	struct conf_tunnel *tunnels;	/* private keys: conf_free wipes */
 	size_t n_tunnels;
+	struct conf_relay *relays;
+	size_t n_relays;
 };
 
 struct conf_diag {

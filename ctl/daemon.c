@@ -28,6 +28,7 @@
 #include "node.h"
 #include "datapath.h"
 #include "pins.h"
+#include "relay.h"
 #include "util.h"
 
 #define STOP_WAIT_MS 3000
@@ -235,6 +236,13 @@ static int daemon_setup(const char *dev, const char *config_path,
 			conf_diag_free(&diag);
 			return ret;
 		}
+		/* Relaying is the datapath's alone: set it up and forget it. */
+		ret = relay_apply(dev, &conf);
+		if (ret) {
+			err("daemon %s: relay: %s", dev, strerror(-ret));
+			conf_free(&conf);
+			return ret;
+		}
 		*has_node = conf.n_tunnels > 0;
 		if (!*has_node)
 			conf_free(&conf);
@@ -283,6 +291,7 @@ static int daemon_loop(const char *dev, int sfd, struct node *nd,
 				return 0;
 			if (has_node)
 				node_tick(nd);
+			relay_resolve_missing(dev);
 			next_tick = now + TICK_MS * 1000000ULL;
 		}
 		wait_ms = (int)((next_tick - now) / 1000000) + 1;

@@ -148,6 +148,7 @@ int hs_create_resp(struct noise_hs *hs, const struct hs_keys *k,
 
 	memset(out, 0, sizeof(*out));
 	out->type = TUNCTL_MSG_RESP;
+	out->tunnel_id = htobe16(k->tunnel_id);
 	out->sender = htole32(sender);
 	out->receiver = htole32(receiver);
 	ret = noise_write_msg2(hs, NULL, 0, out->noise);
@@ -163,6 +164,7 @@ int hs_consume_resp(struct noise_hs *hs, const struct hs_keys *k,
 	uint8_t empty[1];
 
 	if (msg->type != TUNCTL_MSG_RESP ||
+	    be16toh(msg->tunnel_id) != k->tunnel_id ||
 	    !mac1_ok(k->mac1_in, msg, offsetof(struct tunctl_msg_resp, mac1),
 		     msg->mac1))
 		return -EBADMSG;

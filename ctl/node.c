@@ -27,6 +27,7 @@
 #include "forward.h"
 #include "node.h"
 #include "pins.h"
+#include "relay.h"
 #include "rtnl.h"
 #include "tun.h"
 #include "util.h"
@@ -291,6 +292,11 @@ static void queue_clear(struct tunnel *t)
 static void send_udp(struct node *nd, struct tunnel *t, const void *buf,
 		     size_t len)
 {
+	uint64_t now = mono_ns();
+
+	t->last_tx_ns = now;
+	if (!t->unanswered_since_ns)
+		t->unanswered_since_ns = now;
 	sendto(nd->udp_fd, buf, len, 0, (const struct sockaddr *)&t->endpoint,
 	       sizeof(t->endpoint));
 }
@@ -440,6 +446,7 @@ static void on_init(struct node *nd, const struct tunctl_msg_init *msg,
 		return;
 	}
 	noise_hs_wipe(&hs);
+	t->next.tunnel_id = t->conf.id;
 	map_session(nd, t, t->next.local_index);
 	t->handshakes++;
 	t->last_handshake = time(NULL);
@@ -479,7 +486,10 @@ static void on_resp(struct node *nd, const struct tunctl_msg_resp *msg,
 	}
 	noise_hs_wipe(&hs);
 	noise_hs_wipe(&t->hs);
+	fresh.tunnel_id = t->conf.id;
 	t->hs_pending = false;
+	t->last_rx_ns = now;
+	t->unanswered_since_ns = 0;
 	session_drop(nd, &t->prev);
 	t->prev = t->cur;
 	t->cur = fresh;
@@ -533,6 +543,8 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 	}
 	if (t->conf.server)
 		set_endpoint(nd, t, from);
+	t->last_rx_ns = now;
+	t->unanswered_since_ns = 0;
 	if (!n)
 		return;		/* a keepalive */
 	if (inner_parse(pt, n, &p) != INNER_OK ||
@@ -580,6 +592,64 @@ void node_on_udp(struct node *nd)
 
 /* --- timers --------------------------------------------------------------- */
 
+/* The relays a client tunnel goes through: its own, else its peer's. */
+static const struct sockaddr_in *tunnel_via(const struct node *nd,
+					    const struct tunnel *t, size_t *n)
+{
+	const struct conf_peer *peer = &nd->conf.peers[t->conf.peer];
+
+	if (t->conf.server) {
+		*n = 0;
+		return NULL;
+	}
+	*n = t->conf.n_via ? t->conf.n_via : peer->n_via;
+	return t->conf.n_via ? t->conf.via : peer->via;
+}
+
+/*
+ * Passive keepalive: a side that received data and has had nothing to
+ * send for KEEPALIVE_NS answers with an empty data packet, so a peer
+ * sending one way still hears that its path works (failover needs it).
+ */
+#define KEEPALIVE_NS (1000ULL * 1000000ULL)
+/* A path that answered nothing this long after we sent is given up. */
+#define FAILOVER_NS (3000ULL * 1000000ULL)
+
+static void keepalive(struct node *nd, struct tunnel *t, uint64_t now)
+{
+	static uint8_t out[TUNCTL_DATA_OVERHEAD];
+	long n;
+
+	if (!t->enabled || !t->cur.valid || t->last_rx_ns <= t->last_tx_ns ||
+	    now - t->last_rx_ns < KEEPALIVE_NS)
+		return;
+	n = session_encrypt(&t->cur, NULL, 0, out, now);
+	if (n >= 0) {
+		send_udp(nd, t, out, n);
+		/* An answer, not a question: nothing is owed in return. */
+		t->unanswered_since_ns = 0;
+	}
+}
+
+/* The client moves to its next relay when the one in use goes quiet. */
+static void failover(struct node *nd, struct tunnel *t, uint64_t now)
+{
+	size_t n;
+	const struct sockaddr_in *via = tunnel_via(nd, t, &n);
+
+	if (n < 2 || !t->enabled || !t->unanswered_since_ns ||
+	    now - t->unanswered_since_ns < FAILOVER_NS)
+		return;
+	t->via_cur = (t->via_cur + 1) % n;
+	set_endpoint(nd, t, &via[t->via_cur]);
+	t->unanswered_since_ns = 0;
+	t->failovers++;
+	/* The session's keys are good on any path; a handshake in flight
+	 * starts over on the new one at once. */
+	if (t->hs_pending)
+		hs_start(nd, t, now, true);
+}
+
 static void expire(struct node *nd, struct session *s, uint64_t now)
 {
 	if (s->valid && now - s->created_ns >= session_timers.reject_after_ns)
@@ -597,6 +667,8 @@ void node_tick(struct node *nd)
 		expire(nd, &t->cur, now);
 		expire(nd, &t->prev, now);
 		expire(nd, &t->next, now);
+		keepalive(nd, t, now);
+		failover(nd, t, now);
 		if (!t->hs_pending || now - t->hs_sent_ns < session_timers.rekey_timeout_ns)
 			continue;
 		if (now - t->hs_started_ns >= session_timers.rekey_attempt_ns ||
@@ -647,7 +719,7 @@ json_t *node_tunnels_json(struct node *nd)
 	json_t *list = json_array();
 	uint64_t now = mono_ns();
 	char ep[INET_ADDRSTRLEN + 8] = "";
-	size_t i;
+	size_t i, n_via;
 	int d;
 
 	for (i = 0; i < nd->n; i++) {
@@ -687,6 +759,21 @@ json_t *node_tunnels_json(struct node *nd)
 				    t->last_handshake ? json_integer(t->last_handshake) :
 							json_null());
 		json_object_set_new(o, "drops", drops);
+		if (tunnel_via(nd, t, &n_via) && n_via) {
+			const struct sockaddr_in *vs = tunnel_via(nd, t, &n_via);
+			json_t *via = json_array();
+			char a[INET_ADDRSTRLEN + 8];
+			size_t v;
+
+			for (v = 0; v < n_via; v++) {
+				inet_ntop(AF_INET, &vs[v].sin_addr, a, INET_ADDRSTRLEN);
+				snprintf(a + strlen(a), 8, ":%u", ntohs(vs[v].sin_port));
+				json_array_append_new(via, json_string(a));
+			}
+			json_object_set_new(o, "via", via);
+			json_object_set_new(o, "via_active", json_integer(t->via_cur));
+			json_object_set_new(o, "failovers", json_integer(t->failovers));
+		}
 		json_array_append_new(list, o);
 	}
 	return list;
@@ -854,6 +941,7 @@ static int open_udp(const char *dev, uint16_t port)
 static int tunnel_init(struct node *nd, struct tunnel *t, size_t i)
 {
 	const struct conf_peer *peer;
+	size_t n_via;
 
 	memset(t, 0, sizeof(*t));
 	t->conf = nd->conf.tunnels[i];
@@ -863,7 +951,10 @@ static int tunnel_init(struct node *nd, struct tunnel *t, size_t i)
 	t->enabled = t->conf.enabled;
 	peer = &nd->conf.peers[t->conf.peer];
 	map_tunnel(nd, t);
-	if (peer->has_endpoint)
+	/* Through relays: the first path first (node_tick fails over). */
+	if (tunnel_via(nd, t, &n_via) && n_via)
+		set_endpoint(nd, t, &tunnel_via(nd, t, &n_via)[0]);
+	else if (peer->has_endpoint)
 		set_endpoint(nd, t, &peer->endpoint);
 	return 0;
 }
@@ -1043,7 +1134,9 @@ static bool tunnel_same(const struct tunctl_conf *ca, const struct conf_tunnel *
 	return a->id == b->id && a->type == b->type && a->server == b->server &&
 	       a->protocol == b->protocol && a->port == b->port &&
 	       a->target.s_addr == b->target.s_addr &&
-	       a->enabled == b->enabled &&
+	       a->enabled == b->enabled && a->n_via == b->n_via &&
+	       !memcmp(a->via, b->via, sizeof(a->via)) &&
+	       pa->n_via == pb->n_via && !memcmp(pa->via, pb->via, sizeof(pa->via)) &&
 	       key_equal(a->private_key, b->private_key) &&
 	       key_equal(a->peer_public_key, b->peer_public_key) &&
 	       pa->overlay.s_addr == pb->overlay.s_addr &&
@@ -1082,6 +1175,12 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 		snprintf(why, why_len, "node.listen_port and node.overlay change only with detach and attach");
 		conf_free(&conf);
 		return -EXDEV;
+	}
+	ret = relay_apply(nd->dev, &conf);
+	if (ret) {
+		snprintf(why, why_len, "relay: %s", strerror(-ret));
+		conf_free(&conf);
+		return ret;
 	}
 	taken = calloc(old_n + 1, sizeof(*taken));
 	if (!taken) {

@@ -62,6 +62,12 @@ struct tunnel {
 	uint16_t queue_len[TUNNEL_QUEUE];
 	unsigned int queued;
 
+	/* Relays (peer "via"): the path in use and when it went quiet. */
+	size_t via_cur;
+	uint64_t unanswered_since_ns;	/* first send since the last receipt */
+	uint64_t last_rx_ns, last_tx_ns;
+	uint64_t failovers;
+
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint64_t handshakes;
 	uint64_t drops[TDROP_MAX];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/fib_rules.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -15,6 +16,7 @@ struct req {
 	union {
 		struct rtmsg rt;
 		struct fib_rule_hdr frh;
+		struct ndmsg nd;
 	};
 	char attrs[128];
 };
@@ -87,6 +89,21 @@ int rtnl_route(bool add, uint32_t table, uint32_t dst, uint8_t len,
 		put_attr(&r, RTA_DST, &dst, 4);
 	if (ifindex)
 		put_u32(&r, RTA_OIF, ifindex);
+	return talk(&r);
+}
+
+int rtnl_neigh_resolve(int ifindex, uint32_t addr)
+{
+	struct req r = {};
+
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	r.nh.nlmsg_type = RTM_NEWNEIGH;
+	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	r.nd.ndm_family = AF_INET;
+	r.nd.ndm_ifindex = ifindex;
+	r.nd.ndm_state = NUD_NONE;
+	r.nd.ndm_flags = NTF_USE;
+	put_attr(&r, NDA_DST, &addr, 4);
 	return talk(&r);
 }
 

@@ -22,6 +22,11 @@
  */
 int rtnl_route(bool add, uint32_t table, uint32_t dst, uint8_t len,
 	       int ifindex);
+/*
+ * Have the kernel resolve addr's MAC on ifindex (a neighbour entry with
+ * NTF_USE: an ARP request now, the entry kept as the kernel keeps any).
+ */
+int rtnl_neigh_resolve(int ifindex, uint32_t addr);
 /* Add or delete "not fwmark MARK lookup TABLE" at priority prio. */
 int rtnl_rule_not_mark(bool add, uint32_t table, uint32_t prio,
 		       uint32_t mark);

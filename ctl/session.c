@@ -68,6 +68,7 @@ long session_encrypt(struct session *s, const uint8_t *pt, size_t len,
 		return -EKEYEXPIRED;
 	memset(h, 0, sizeof(*h));
 	h->type = TUNCTL_MSG_DATA;
+	h->tunnel_id = htobe16(s->tunnel_id);
 	h->receiver = htole32(s->remote_index);
 	h->counter = htole64(s->send_counter);
 	noise_aead_encrypt(s->send_key, s->send_counter++, out, sizeof(*h),
@@ -81,7 +82,7 @@ long session_decrypt(struct session *s, const uint8_t *msg, size_t len,
 	const struct tunctl_msg_data *h = (const struct tunctl_msg_data *)msg;
 	uint64_t counter;
 
-	if (len < TUNCTL_DATA_OVERHEAD)
+	if (len < TUNCTL_DATA_OVERHEAD || be16toh(h->tunnel_id) != s->tunnel_id)
 		return -EBADMSG;
 	if (!s->valid || now_ns - s->created_ns >= session_timers.reject_after_ns)
 		return -EKEYEXPIRED;

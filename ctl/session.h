@@ -39,6 +39,7 @@ int session_timers_scale(unsigned int scale);
 struct session {
 	bool valid;
 	bool initiator;
+	uint16_t tunnel_id;	/* in every data header, for relays */
 	uint32_t local_index;	/* packets to us carry it */
 	uint32_t remote_index;	/* packets we send carry it */
 	uint8_t send_key[NOISE_KEYLEN];
@@ -51,6 +52,7 @@ struct session {
 /* From a finished handshake; wipes nothing of hs (the caller does). */
 int session_init(struct session *s, struct noise_hs *hs, bool initiator,
 		 uint32_t local_index, uint32_t remote_index, uint64_t now_ns);
+/* Data for another tunnel than s's is refused (-EBADMSG) by decrypt. */
 void session_wipe(struct session *s);
 /* Too old or too used to send on; receiving still works until expired. */
 bool session_expired(const struct session *s, uint64_t now_ns);

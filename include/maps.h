@@ -26,6 +26,8 @@
 #define TUNCTL_MAP_PEERS	"dp_peers"
 #define TUNCTL_MAP_HS_RL	"dp_hs_rl"
 #define TUNCTL_MAP_FLOWS	"dp_flows"
+#define TUNCTL_MAP_RELAY	"dp_relay"
+#define TUNCTL_MAP_NEIGH_MISS	"dp_neigh_miss"
 
 #define TUNCTL_MAX_TUNNELS	16384
 #define TUNCTL_MAX_SESSIONS	(4 * TUNCTL_MAX_TUNNELS)
@@ -47,6 +49,8 @@
 #define TUNCTL_CFG_ALLOW_ARP	(1U << 0)
 #define TUNCTL_CFG_ALLOW_NDP	(1U << 1)
 #define TUNCTL_CFG_ALLOW_DHCP	(1U << 2)
+/* This node relays tunnel packets named in dp_relay (XDP, no keys). */
+#define TUNCTL_CFG_RELAY	(1U << 3)
 
 #define TUNCTL_CFG_DEFAULT_FLAGS \
 	(TUNCTL_CFG_ALLOW_ARP | TUNCTL_CFG_ALLOW_NDP | TUNCTL_CFG_ALLOW_DHCP)
@@ -207,5 +211,41 @@ struct tunctl_flow {
 	__u64 packets;		/* both ways */
 };
 _Static_assert(sizeof(struct tunctl_flow) == 16, "tunctl_flow ABI");
+
+/*
+ * "dp_relay" (HASH): what a relay forwards. A tunnel packet to our
+ * listen_port from (addr, port) naming tunnel_id goes on to next_addr:
+ * next_port, from src_addr (our address toward it) and our listen_port.
+ * Two entries per relayed tunnel, one per direction; written by the
+ * control plane from the relay's config, counted by the datapath.
+ */
+struct tunctl_relay_key {
+	__be32 addr;
+	__be16 port;
+	__u16 tunnel_id;	/* host order */
+};
+_Static_assert(sizeof(struct tunctl_relay_key) == 8, "tunctl_relay_key ABI");
+
+struct tunctl_relay_hop {
+	__be32 next_addr;
+	__be32 src_addr;
+	__be16 next_port;
+	__u16 pad;
+	__u32 pad2;
+	__u64 packets;
+	__u64 bytes;
+};
+_Static_assert(sizeof(struct tunctl_relay_hop) == 32, "tunctl_relay_hop ABI");
+
+/*
+ * "dp_neigh_miss" (LRU_HASH): next hops whose MAC the FIB did not have
+ * when a packet was to be relayed to them; the daemon asks the kernel to
+ * resolve them (the packet itself is dropped and counted).
+ */
+struct tunctl_neigh_key {
+	__u32 ifindex;
+	__be32 addr;
+};
+_Static_assert(sizeof(struct tunctl_neigh_key) == 8, "tunctl_neigh_key ABI");
 
 #endif /* TUNCTL_MAPS_H */

@@ -23,7 +23,8 @@ enum tunctl_reason {
 	/* Forwarded tunnel traffic (internet/external tunnels). */
 	TUNCTL_R_PASS_FWD_OUT = 8,	/* leaving with the forward mark */
 	TUNCTL_R_PASS_FWD_REPLY = 9,	/* a reply to such a flow */
-	/* 10..31: reserved for further pass reasons. */
+	TUNCTL_R_PASS_RELAY = 10,	/* forwarded on to the next hop (XDP_TX) */
+	/* 11..31: reserved for further pass reasons. */
 
 	/* Dropped. */
 	TUNCTL_R_DROP_NO_TUNNEL = 32,	/* IP packet that is not a tunnel's */
@@ -50,6 +51,10 @@ enum tunctl_reason {
 	TUNCTL_R_DROP_TUN_DISABLED = 53, /* its tunnel is disabled */
 	TUNCTL_R_DROP_TUN_PEER = 54,	/* not from/to the tunnel's peer */
 	TUNCTL_R_DROP_TUN_HS_RATE = 55,	/* handshakes over the rate limit */
+	TUNCTL_R_DROP_RELAY_NO_ROUTE = 56, /* no FIB route to the next hop */
+	TUNCTL_R_DROP_RELAY_NO_NEIGH = 57, /* next hop's MAC not known yet */
+	TUNCTL_R_DROP_RELAY_TTL = 58,	/* would leave with TTL 0 */
+	TUNCTL_R_DROP_RELAY_HDR = 59,	/* IP options or tags: not relayed */
 
 	TUNCTL_R_MAX = 64,
 };
@@ -79,6 +84,7 @@ static const char *const tunctl_reason_names[TUNCTL_R_MAX] = {
 	[TUNCTL_R_PASS_TUNNEL_HS] = "tunnel-handshake",
 	[TUNCTL_R_PASS_FWD_OUT] = "forward-out",
 	[TUNCTL_R_PASS_FWD_REPLY] = "forward-reply",
+	[TUNCTL_R_PASS_RELAY] = "relay",
 	[TUNCTL_R_DROP_NO_TUNNEL] = "no-tunnel",
 	[TUNCTL_R_DROP_ETHERTYPE] = "ethertype",
 	[TUNCTL_R_DROP_VLAN] = "vlan",
@@ -103,6 +109,10 @@ static const char *const tunctl_reason_names[TUNCTL_R_MAX] = {
 	[TUNCTL_R_DROP_TUN_DISABLED] = "tunnel-disabled",
 	[TUNCTL_R_DROP_TUN_PEER] = "tunnel-wrong-peer",
 	[TUNCTL_R_DROP_TUN_HS_RATE] = "tunnel-handshake-rate",
+	[TUNCTL_R_DROP_RELAY_NO_ROUTE] = "relay-no-route",
+	[TUNCTL_R_DROP_RELAY_NO_NEIGH] = "relay-no-neigh",
+	[TUNCTL_R_DROP_RELAY_TTL] = "relay-ttl",
+	[TUNCTL_R_DROP_RELAY_HDR] = "relay-header",
 };
 
 static const char *const tunctl_dir_names[TUNCTL_DIR_MAX] = {

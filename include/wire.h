@@ -36,9 +36,15 @@ struct tunctl_msg_init {
 };
 _Static_assert(sizeof(struct tunctl_msg_init) == 136, "init ABI");
 
+/*
+ * Responses and data name their tunnel in the clear, as initiations do:
+ * relays forward by it (they hold no keys). It is authenticated (mac1,
+ * AEAD associated data) and checked against the session on receipt.
+ */
 struct tunctl_msg_resp {
 	__u8 type;
-	__u8 reserved[3];
+	__u8 reserved;
+	__be16 tunnel_id;
 	__le32 sender;		/* the server's index for this session */
 	__le32 receiver;	/* the client's index, from the init */
 	__u8 noise[TUNCTL_NOISE_MSG2_LEN];
@@ -48,7 +54,8 @@ _Static_assert(sizeof(struct tunctl_msg_resp) == 76, "resp ABI");
 
 struct tunctl_msg_data {
 	__u8 type;
-	__u8 reserved[3];
+	__u8 reserved;
+	__be16 tunnel_id;
 	__le32 receiver;	/* the receiving side's session index */
 	__le64 counter;		/* AEAD nonce; anti-replay */
 	/* ciphertext of the inner packet, then a 16-byte tag */

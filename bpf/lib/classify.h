@@ -10,8 +10,6 @@
 
 #include "hdrs.h"
 #include "cursor.h"
-#include "tunnel.h"
-#include "flow.h"
 
 /* How many IPv6 extension headers we walk before giving up (and dropping). */
 #define IP6_MAX_EXT_HDRS 8
@@ -25,7 +23,12 @@ struct pkt_meta {
 	__u8 l4proto;
 	__u8 saddr[16];
 	__u8 daddr[16];
+	struct tunctl_relay_hop *hop;	/* TUNCTL_R_PASS_RELAY: where to */
 };
+
+/* After pkt_meta, which they fill. */
+#include "tunnel.h"
+#include "flow.h"
 
 static __always_inline void meta_copy4(__u8 *dst, const __u8 *src)
 {
@@ -158,7 +161,7 @@ static __always_inline __u32 classify_ip4(struct cursor *c, __u32 dir,
 				TUNCTL_R_PASS_DHCP4, TUNCTL_R_DROP_DHCP_OFF);
 	if (cfg->listen_port &&
 	    (dir == TUNCTL_DIR_INGRESS ? l4->dport : l4->sport) == cfg->listen_port)
-		return classify_tunnel(c, dir, cfg, ip, l4, ip_left - 8);
+		return classify_tunnel(c, dir, cfg, ip, l4, ip_left - 8, m);
 	return TUNCTL_R_DROP_NO_TUNNEL;
 }
 

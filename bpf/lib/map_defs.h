@@ -85,4 +85,20 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } dp_flows SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * TUNCTL_MAX_TUNNELS);
+	__type(key, struct tunctl_relay_key);
+	__type(value, struct tunctl_relay_hop);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_relay SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct tunctl_neigh_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dp_neigh_miss SEC(".maps");
+
 #endif /* TUNCTL_BPF_MAP_DEFS_H */

@@ -17,7 +17,8 @@
 /* The first 12 bytes of every message: type, then two 32-bit fields. */
 struct tun_head {
 	__u8 type;
-	__u8 reserved[3];
+	__u8 reserved;
+	__be16 tunnel_id;	/* RESP, DATA (INIT: in f1) */
 	__u32 f1;	/* INIT: tunnel id (be); RESP: sender; DATA: receiver */
 	__u32 f2;	/* RESP: receiver */
 };
@@ -50,12 +51,13 @@ static __always_inline int tunnel_enabled(__u32 id)
 }
 
 /* Data or response for one of our sessions, from where it must come. */
-static __always_inline __u32 tunnel_session(__u32 index, __be32 saddr,
-					    __be16 sport, __u32 pass)
+static __always_inline __u32 tunnel_session(__u32 index, __be16 tunnel_id,
+					    __be32 saddr, __be16 sport,
+					    __u32 pass)
 {
 	struct tunctl_session *s = bpf_map_lookup_elem(&dp_sessions, &index);
 
-	if (!s)
+	if (!s || s->tunnel_id != bpf_ntohs(tunnel_id))
 		return TUNCTL_R_DROP_TUN_UNKNOWN;
 	if (!tunnel_enabled(s->tunnel_id))
 		return TUNCTL_R_DROP_TUN_DISABLED;
@@ -64,11 +66,42 @@ static __always_inline __u32 tunnel_session(__u32 index, __be32 saddr,
 	return pass;
 }
 
+/*
+ * A relay's packet: to our port, from a neighbour a relay entry names,
+ * for that entry's tunnel. Options-free IPv4 only: the rewrite expects
+ * the UDP header right behind a 20-byte IP header.
+ */
+static __always_inline __u32 relay_match(const struct tunctl_config *cfg,
+					 const struct pkt_ip4 *ip,
+					 const struct pkt_l4 *udp,
+					 const struct tun_head *h,
+					 struct pkt_meta *m)
+{
+	struct tunctl_relay_key k = { .port = udp->sport };
+
+	if (!(cfg->flags & TUNCTL_CFG_RELAY))
+		return 0;
+	__builtin_memcpy(&k.addr, ip->saddr, 4);
+	if (h->type == TUNCTL_MSG_INIT)
+		k.tunnel_id = bpf_ntohl(h->f1);
+	else if (h->type == TUNCTL_MSG_RESP || h->type == TUNCTL_MSG_DATA)
+		k.tunnel_id = bpf_ntohs(h->tunnel_id);
+	else
+		return 0;
+	m->hop = bpf_map_lookup_elem(&dp_relay, &k);
+	if (!m->hop)
+		return 0;
+	if (ip->ver_ihl != 0x45)
+		return TUNCTL_R_DROP_RELAY_HDR;
+	return TUNCTL_R_PASS_RELAY;
+}
+
 static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 					     const struct tunctl_config *cfg,
 					     const struct pkt_ip4 *ip,
 					     const struct pkt_l4 *udp,
-					     long payload_len)
+					     long payload_len,
+					     struct pkt_meta *m)
 {
 	struct tunctl_tunnel *t;
 	struct tun_head *h;
@@ -93,6 +126,9 @@ static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 						    TUNCTL_R_PASS_TUNNEL_HS;
 	}
 
+	reason = relay_match(cfg, ip, udp, h, m);
+	if (reason)
+		return reason;
 	switch (h->type) {
 	case TUNCTL_MSG_INIT:
 		if (payload_len != sizeof(struct tunctl_msg_init))
@@ -108,7 +144,7 @@ static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 	case TUNCTL_MSG_RESP:
 		if (payload_len != sizeof(struct tunctl_msg_resp))
 			return TUNCTL_R_DROP_TUN_MALFORMED;
-		reason = tunnel_session(h->f2, saddr, udp->sport,
+		reason = tunnel_session(h->f2, h->tunnel_id, saddr, udp->sport,
 					TUNCTL_R_PASS_TUNNEL_HS);
 		if (reason == TUNCTL_R_PASS_TUNNEL_HS && !hs_allowed(cfg))
 			return TUNCTL_R_DROP_TUN_HS_RATE;
@@ -116,7 +152,7 @@ static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 	case TUNCTL_MSG_DATA:
 		if (payload_len < (long)TUNCTL_DATA_OVERHEAD)
 			return TUNCTL_R_DROP_TUN_MALFORMED;
-		return tunnel_session(h->f1, saddr, udp->sport,
+		return tunnel_session(h->f1, h->tunnel_id, saddr, udp->sport,
 				      TUNCTL_R_PASS_TUNNEL_DATA);
 	default:
 		return TUNCTL_R_DROP_TUN_MALFORMED;

@@ -30,6 +30,7 @@ enum {
 	S_DISABLED = 0x2222,	/* session of T_DISABLED */
 	S_ROAM = 0x3333,	/* session of T_SERVER whose peer may roam */
 	S_NONE = 0x9999,
+	S_WRONG_TUNNEL = 0x4444, /* session of T_SERVER; its packets name T_CLIENT */
 };
 
 /* A UDP frame: ingress from PEER_ADDR:sport, egress to OUT_ADDR:dport. */
@@ -57,13 +58,36 @@ static void udp_frame(struct pkt *p, __u16 sport, __u16 dport,
 	p->len = 42 + len;
 }
 
-/* A message: type, then two 32-bit fields (raw bytes as on the wire). */
+/* The tunnel a session index belongs to, as responses and data name it. */
+static __u16 tunnel_of(__u32 index)
+{
+	switch (index) {
+	case S_FIXED:
+	case S_ROAM:
+		return T_SERVER;
+	case S_DISABLED:
+		return T_DISABLED;
+	case S_WRONG_TUNNEL:
+		return T_CLIENT;	/* a session of T_SERVER, naming T_CLIENT */
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A message: type, the tunnel id (for RESP and DATA: that of the session
+ * it names), then two 32-bit fields (raw bytes as on the wire).
+ */
 static size_t msg(__u8 *buf, __u8 type, __u32 f1_wire, __u32 f2_wire,
 		  size_t len)
 {
+	__u16 tid = tunnel_of(type == TUNCTL_MSG_RESP ? f2_wire : f1_wire);
+
 	memset(buf, 0xa5, len);
 	buf[0] = type;
-	buf[1] = buf[2] = buf[3] = 0;
+	buf[1] = 0;
+	buf[2] = type == TUNCTL_MSG_INIT ? 0 : tid >> 8;
+	buf[3] = type == TUNCTL_MSG_INIT ? 0 : tid;
 	if (len >= 8)
 		memcpy(buf + 4, &f1_wire, 4);
 	if (len >= 12)
@@ -105,6 +129,8 @@ static void tunnel_setup(void)
 	inet_pton(AF_INET, PEER_ADDR, &s.peer_addr);
 	k = S_FIXED;
 	s.tunnel_id = T_SERVER;
+	map_put(skel->maps.dp_sessions, &k, 4, &s, sizeof(s));
+	k = S_WRONG_TUNNEL;
 	map_put(skel->maps.dp_sessions, &k, 4, &s, sizeof(s));
 	k = S_DISABLED;
 	s.tunnel_id = T_DISABLED;
@@ -166,6 +192,8 @@ static const struct tcase_def cases[] = {
 	  TUNCTL_R_DROP_TUN_UNKNOWN },
 	{ "response of the wrong size", IN, PEER_PORT, PORT, TUNCTL_MSG_RESP,
 	  0x77, S_FIXED, RESP_LEN + 4, DROP, TUNCTL_R_DROP_TUN_MALFORMED },
+	{ "data naming another tunnel than its session's", IN, PEER_PORT, PORT,
+	  TUNCTL_MSG_DATA, S_WRONG_TUNNEL, 0, DATA_LEN, DROP, TUNCTL_R_DROP_TUN_UNKNOWN },
 	{ "data for our session, from its peer", IN, PEER_PORT, PORT,
 	  TUNCTL_MSG_DATA, S_FIXED, 0, DATA_LEN, PASS,
 	  TUNCTL_R_PASS_TUNNEL_DATA },

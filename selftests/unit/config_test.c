@@ -129,7 +129,7 @@ static const struct {
 	  "    \"overlay\": { \"interface\": \"tunctl0\", \"address\": \"100.64.0.1/10\" } },\n"
 	  "  \"peers\": { \"cloud\": { \"overlay\": \"100.64.0.2\" } },\n"
 	  "  \"tunnels\": [ " TUN(TCP8883) " ] }",
-	  "t.json:4:47: tunnels.0.peer: the client side needs the peer's \"endpoint\"", 1 },
+	  "t.json:4:47: tunnels.0.peer: the client side needs the peer's \"endpoint\" or \"via\"", 1 },
 	{ "two tunnels for one flow",
 	  NODE(TUN(TCP8883) ", " "{ \"id\": 11, \"type\": \"regular\", \"peer\": \"cloud\", \"side\": \"client\", \"private_key\": \"" KEY "\", \"peer_public_key\": \"" KEY "\"" TCP8883 " }"),
 	  "t.json:4:247: tunnels.1: carries the same traffic as tunnel 10", 1 },
