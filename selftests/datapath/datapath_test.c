@@ -1558,6 +1558,7 @@ int main(void)
 
 	srunner_add_suite(sr, tunnel_suite());
 	srunner_add_suite(sr, flow_suite());
+	srunner_add_suite(sr, relay_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

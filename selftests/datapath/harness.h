@@ -29,5 +29,6 @@ void pin_to_this_cpu(void);
 
 Suite *tunnel_suite(void);
 Suite *flow_suite(void);
+Suite *relay_suite(void);
 
 #endif
