@@ -147,6 +147,7 @@ bench: deps
 	$(MAKE) all $(OUT)/selftests/prog_cost
 	$(OUT)/selftests/prog_cost
 	selftests/bench/xdp_drop.sh
+	selftests/bench/relay_fwd.sh
 
 install: ctl/tunctl
 	install -D -m 0755 ctl/tunctl $(DESTDIR)$(PREFIX)/sbin/tunctl

@@ -98,7 +98,8 @@ int rtnl_neigh_resolve(int ifindex, uint32_t addr)
 
 	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
 	r.nh.nlmsg_type = RTM_NEWNEIGH;
-	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	/* Create if absent; never replace what is there (a static entry). */
+	r.nh.nlmsg_flags = NLM_F_CREATE;
 	r.nd.ndm_family = AF_INET;
 	r.nd.ndm_ifindex = ifindex;
 	r.nd.ndm_state = NUD_NONE;

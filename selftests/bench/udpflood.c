@@ -92,7 +92,8 @@ static unsigned short ip_csum(const unsigned char *hdr, int len)
 /* Ethernet, IPv4 (no options, DF), UDP with a zero (absent) checksum. */
 static void build_frame(unsigned char *f, const unsigned char *dst,
 			const unsigned char *src, struct in_addr saddr,
-			struct in_addr daddr, unsigned short port)
+			struct in_addr daddr, unsigned short port,
+			unsigned short tunnel)
 {
 	unsigned char *ip = f + 14, *udp = ip + 20;
 	unsigned short csum;
@@ -122,6 +123,13 @@ static void build_frame(unsigned char *f, const unsigned char *dst,
 	udp[4] = (8 + UDP_PAYLOAD) >> 8;
 	udp[5] = (8 + UDP_PAYLOAD) & 0xff;
 	memset(udp + 8, 'x', UDP_PAYLOAD);
+	/* -m: a tunctl data message naming that tunnel (for relays). */
+	if (tunnel) {
+		udp[8] = 4;
+		udp[9] = 0;
+		udp[10] = tunnel >> 8;
+		udp[11] = tunnel & 0xff;
+	}
 }
 
 /* The device's own address, as the frame's source. */
@@ -265,7 +273,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: udpflood -i DEV -d DST_MAC -s SRC_IP -t DST_IP [-p PORT] [-T SECS]\n"
-		"                [-e xdp|packet] [-b BATCH (xdp: 1..256)]\n");
+		"                [-e xdp|packet] [-b BATCH (xdp: 1..256)] [-m TUNNEL_ID]\n");
 }
 
 int main(int argc, char **argv)
@@ -274,14 +282,22 @@ int main(int argc, char **argv)
 	const char *dev = NULL, *engine = "xdp";
 	struct in_addr saddr = {}, daddr = {};
 	unsigned long long sent = 0;
-	unsigned long port = 9, batch = 0;
+	unsigned long port = 9, batch = 0, tunnel = 0;
 	bool have_dst = false;
 	double secs = 5, t0;
 	char *end;
 	int c, ifindex, ret;
 
-	while ((c = getopt(argc, argv, "i:d:s:t:p:T:e:b:")) != -1) {
+	while ((c = getopt(argc, argv, "i:d:s:t:p:T:e:b:m:")) != -1) {
 		switch (c) {
+		case 'm':
+			tunnel = strtoul(optarg, &end, 10);
+			if (*end || !tunnel || tunnel > 65535) {
+				fprintf(stderr, "udpflood: -m %s: not a tunnel id\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'i':
 			dev = optarg;
 			break;
@@ -349,7 +365,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "udpflood: %s: no hardware address\n", dev);
 		return 1;
 	}
-	build_frame(frame, dst, src, saddr, daddr, port);
+	build_frame(frame, dst, src, saddr, daddr, port, tunnel);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
