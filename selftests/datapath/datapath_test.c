@@ -908,6 +908,21 @@ void read_counters(struct tunctl_counter sum[TUNCTL_COUNTERS_MAX])
 	ck_assert_msg(!err, "reading dp_counters: %s", strerror(-err));
 }
 
+unsigned int counted_reason(void)
+{
+	struct tunctl_counter sum[TUNCTL_COUNTERS_MAX];
+	unsigned int r, found = 0, n = 0;
+
+	read_counters(sum);
+	for (r = 0; r < TUNCTL_COUNTERS_MAX; r++) {
+		n += sum[r].packets;
+		if (sum[r].packets)
+			found = r % TUNCTL_R_MAX;
+	}
+	ck_assert_uint_eq(n, 1);
+	return found;
+}
+
 /* "ingress/no-tunnel=1 egress/arp=2" for the failure messages. */
 static void describe_counters(const struct tunctl_counter *sum, char *buf,
 			      size_t size)

@@ -64,11 +64,10 @@ static void build(struct pkt *p, const struct frame *f)
 /* Run one direction; egress with skb->mark. The verdict's reason back. */
 static unsigned int run(enum tunctl_dir dir, const struct pkt *p, __u32 mark)
 {
-	struct tunctl_counter sum[TUNCTL_COUNTERS_MAX];
 	struct __sk_buff ctx = { .mark = mark };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = p->data,
 		    .data_size_in = p->len, .repeat = 1);
-	unsigned int r, found = 0, n = 0;
+	unsigned int found;
 	__u32 retval;
 
 	zero_percpu(skel->maps.dp_counters, sizeof(struct tunctl_counter));
@@ -81,13 +80,7 @@ static unsigned int run(enum tunctl_dir dir, const struct pkt *p, __u32 mark)
 			bpf_program__fd(skel->progs.tunctl_egress), &opts), 0);
 		retval = opts.retval;
 	}
-	read_counters(sum);
-	for (r = 0; r < TUNCTL_COUNTERS_MAX; r++) {
-		n += sum[r].packets;
-		if (sum[r].packets)
-			found = r % TUNCTL_R_MAX;
-	}
-	ck_assert_uint_eq(n, 1);
+	found = counted_reason();
 	ck_assert_int_eq((int)retval, want_retval(dir,
 			 tunctl_reason_is_drop(found) ? DROP : PASS));
 	return found;

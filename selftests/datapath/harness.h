@@ -23,6 +23,8 @@ void datapath_teardown(void);
 void require_skel(void);
 void zero_percpu(struct bpf_map *map, size_t value_size);
 void read_counters(struct tunctl_counter sum[TUNCTL_COUNTERS_MAX]);
+/* The reason of the one packet counted since the last zeroing. */
+unsigned int counted_reason(void);
 int run_prog(enum tunctl_dir dir, const struct pkt *p, __u32 *retval);
 int want_retval(enum tunctl_dir dir, enum verdict v);
 void pin_to_this_cpu(void);
