@@ -414,8 +414,12 @@ static size_t get_endpoints(struct walker *w, json_t *obj, const char *key,
 		pop(w, old);
 		return 0;
 	}
-	if (json_array_size(list) < min || json_array_size(list) > max)
-		werr(w, "expected %zu to %zu endpoints", min, max);
+	if (json_array_size(list) < min || json_array_size(list) > max) {
+		if (min == max)
+			werr(w, "expected exactly %zu endpoints", min);
+		else
+			werr(w, "expected %zu to %zu endpoints", min, max);
+	}
 	json_array_foreach(list, i, v) {
 		if (i >= max)
 			break;
