@@ -23,8 +23,7 @@ run_fuzz() {
 run_check unit "$OUT/selftests/unit_tests"
 run_check datapath "$OUT/selftests/datapath_tests"
 run_fuzz
-for t in selftests/e2e/*.sh; do
-	[ "$(basename "$t")" = lib.sh ] && continue
+for t in $(e2e_scripts); do
 	run_script "$t"
 done
 

@@ -4,6 +4,17 @@
 # The caller prints "PREFIX: $passed passed, $failed failed, $skipped skipped".
 
 passed=0 failed=0 skipped=0 broken=()
+
+# The e2e test scripts: every selftests/e2e/*.sh but the sourced helpers.
+e2e_scripts() {
+	local t
+	for t in selftests/e2e/*.sh; do
+		case $(basename "$t") in
+		lib.sh|world.sh|run.sh) ;;
+		*) echo "$t" ;;
+		esac
+	done
+}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

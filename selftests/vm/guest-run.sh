@@ -41,8 +41,7 @@ export TUNCTL_BPF_OBJ=$OUT/bpf/datapath.bpf.o
 . selftests/tally.sh
 echo; echo "vmtest: kernel $(uname -r), $(nproc) cpus"
 run_check datapath "$OUT/selftests/datapath_tests"
-for t in selftests/e2e/*.sh; do
-	[ "$(basename "$t")" = lib.sh ] && continue
+for t in $(e2e_scripts); do
 	run_script "$t"
 done
 [ ${#broken[@]} -eq 0 ] || echo "vmtest: failing: ${broken[*]}"
