@@ -16,6 +16,7 @@
 
 #include "cmds.h"
 #include "config.h"
+#include "keys.h"
 #include "util.h"
 
 #define TUNCTL_VERSION "0.1.0"
@@ -177,6 +178,16 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[optind], "help")) {
 		usage_all(stdout);
 		return EXIT_OK;
+	}
+	/*
+	 * Before any other libsodium call: it picks the SIMD ChaCha20,
+	 * Poly1305 and AES-GCM code for this CPU here. Without it every
+	 * cipher runs its portable reference code and AES-GCM reports itself
+	 * unavailable.
+	 */
+	if (keys_init()) {
+		err("libsodium: cannot initialise");
+		return EXIT_RUNTIME;
 	}
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (strcmp(cmds[i].name, argv[optind]))
