@@ -15,5 +15,7 @@ Suite *noise_suite(void);
 Suite *policy_suite(void);
 Suite *handshake_suite(void);
 Suite *index_table_suite(void);
+Suite *offload_suite(void);
+Suite *udp_batch_suite(void);
 
 #endif
