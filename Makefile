@@ -87,7 +87,7 @@ $(OUT)/fuzz/config_fuzz: selftests/fuzz/config_fuzz.c ctl/config.c ctl/json_pos.
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson libsodium 2>/dev/null) -o $@
 
-$(OUT)/fuzz/msg_fuzz: selftests/fuzz/msg_fuzz.c ctl/handshake.c ctl/noise.c ctl/session.c ctl/replay.c ctl/policy.c ctl/keys.c | $(OUT)/fuzz
+$(OUT)/fuzz/msg_fuzz: selftests/fuzz/msg_fuzz.c ctl/handshake.c ctl/noise.c ctl/cipher.c ctl/session.c ctl/replay.c ctl/policy.c ctl/keys.c | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs libsodium 2>/dev/null) -o $@
 

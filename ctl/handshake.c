@@ -21,6 +21,19 @@ static void prologue_of(uint8_t out[sizeof(PROLOGUE) - 1 + 4], uint32_t id)
 	memcpy(out + sizeof(PROLOGUE) - 1, &be, 4);
 }
 
+/*
+ * wire.h TUNCTL_FEAT_*: with something chosen, the offer and the choice
+ * become part of the handshake hash before message 2, so that message
+ * only verifies if both sides saw the same two bytes.
+ */
+static void bind_features(struct noise_hs *hs)
+{
+	uint8_t both[2] = { hs->offer, hs->chosen };
+
+	if (hs->chosen)
+		noise_hs_mix(hs, both, sizeof(both));
+}
+
 static void mac1_key(uint8_t out[32], const uint8_t pub[KEY_LEN])
 {
 	crypto_generichash_blake2b_state st;
@@ -54,6 +67,7 @@ int hs_keys_init(struct hs_keys *k, uint32_t tunnel_id,
 	k->tunnel_id = tunnel_id;
 	memcpy(k->priv, priv, KEY_LEN);
 	memcpy(k->peer_pub, peer_pub, KEY_LEN);
+	k->features = TUNCTL_FEAT_CSUM_PARTIAL | cipher_suites_local();
 	if (key_public(k->priv, k->pub)) {
 		hs_keys_wipe(k);
 		return -EINVAL;
@@ -89,6 +103,7 @@ int hs_create_init(struct noise_hs *hs, const struct hs_keys *k,
 
 	memset(out, 0, sizeof(*out));
 	out->type = TUNCTL_MSG_INIT;
+	out->offer = k->features;
 	out->tunnel_id = htobe32(k->tunnel_id);
 	out->sender = htole32(sender);
 	prologue_of(prologue, k->tunnel_id);
@@ -96,6 +111,7 @@ int hs_create_init(struct noise_hs *hs, const struct hs_keys *k,
 			    sizeof(prologue));
 	if (ret)
 		return ret;
+	hs->offer = k->features;
 	hs_timestamp(ts);
 	ret = noise_write_msg1(hs, ts, sizeof(ts), out->noise);
 	if (ret)
@@ -134,6 +150,9 @@ int hs_consume_init(struct noise_hs *hs, const struct hs_keys *k,
 		goto fail;
 	}
 	memcpy(last_ts, ts, sizeof(ts));
+	/* What both run; bits neither knows are never chosen. */
+	hs->offer = msg->offer;
+	hs->chosen = msg->offer & k->features;
 	return 0;
 fail:
 	noise_hs_wipe(hs);
@@ -148,9 +167,11 @@ int hs_create_resp(struct noise_hs *hs, const struct hs_keys *k,
 
 	memset(out, 0, sizeof(*out));
 	out->type = TUNCTL_MSG_RESP;
+	out->chosen = hs->chosen;
 	out->tunnel_id = htobe16(k->tunnel_id);
 	out->sender = htole32(sender);
 	out->receiver = htole32(receiver);
+	bind_features(hs);
 	ret = noise_write_msg2(hs, NULL, 0, out->noise);
 	if (ret)
 		return ret;
@@ -168,6 +189,11 @@ int hs_consume_resp(struct noise_hs *hs, const struct hs_keys *k,
 	    !mac1_ok(k->mac1_in, msg, offsetof(struct tunctl_msg_resp, mac1),
 		     msg->mac1))
 		return -EBADMSG;
+	/* Only what we offered; a changed byte fails msg2's tag. */
+	if (msg->chosen & ~hs->offer)
+		return -EBADMSG;
+	hs->chosen = msg->chosen;
+	bind_features(hs);
 	return noise_read_msg2(hs, msg->noise, sizeof(msg->noise), empty) ?
 	       -EBADMSG : 0;
 }

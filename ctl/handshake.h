@@ -5,12 +5,15 @@
  * timestamp, the server's response its own index; both end in mac1, a
  * keyed BLAKE2b of the message under a key derived from the receiver's
  * public key, checked before any DH so that junk costs a hash only.
+ * The initiation offers features (wire.h TUNCTL_FEAT_*), the response
+ * says which were chosen; a session takes them from hs->chosen.
  */
 #ifndef TUNCTL_HANDSHAKE_H
 #define TUNCTL_HANDSHAKE_H
 
 #include <stdint.h>
 
+#include "cipher.h"
 #include "keys.h"
 #include "noise.h"
 #include "wire.h"
@@ -23,6 +26,7 @@ struct hs_keys {
 	uint8_t peer_pub[KEY_LEN];
 	uint8_t mac1_in[32];	/* checks mac1 of messages to us */
 	uint8_t mac1_out[32];	/* makes mac1 of messages to the peer */
+	uint8_t features;	/* wire.h TUNCTL_FEAT_*: what we run */
 };
 
 /* 0, or -EINVAL when the private key has no usable public key. */

@@ -19,21 +19,26 @@
 #include <endian.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <bpf/bpf.h>
 #include <sodium.h>
 
 #include "datapath.h"
 #include "forward.h"
 #include "node.h"
+#include "offload.h"
 #include "pins.h"
 #include "relay.h"
 #include "rtnl.h"
 #include "tun.h"
+#include "udp_batch.h"
 #include "util.h"
 #include "wire.h"
 
 #define PKT_MAX 65536
+#define SOCKET_BUF_BYTES (16 << 20)
 
 const char *const tdrop_names[TDROP_MAX] = {
 	[TDROP_NOT_AUTHENTIC] = "not-authentic",
@@ -289,14 +294,18 @@ static void queue_clear(struct tunnel *t)
 	}
 }
 
-static void send_udp(struct node *nd, struct tunnel *t, const void *buf,
-		     size_t len)
+/* Something went out on t: the relay failover watches for an answer. */
+static void note_tx(struct tunnel *t, uint64_t now)
 {
-	uint64_t now = mono_ns();
-
 	t->last_tx_ns = now;
 	if (!t->unanswered_since_ns)
 		t->unanswered_since_ns = now;
+}
+
+static void send_udp(struct node *nd, struct tunnel *t, const void *buf,
+		     size_t len)
+{
+	note_tx(t, mono_ns());
 	sendto(nd->udp_fd, buf, len, 0, (const struct sockaddr *)&t->endpoint,
 	       sizeof(t->endpoint));
 }
@@ -324,19 +333,25 @@ static void hs_start(struct node *nd, struct tunnel *t, uint64_t now,
 	send_udp(nd, t, &msg, sizeof(msg));
 }
 
+/* Encrypted into the send batch: the caller flushes it (udp_batch.h). */
 static void send_data(struct node *nd, struct tunnel *t, const uint8_t *pkt,
-		      size_t len, uint64_t now)
+		      size_t len, uint8_t flags, uint64_t now)
 {
-	static uint8_t out[PKT_MAX + TUNCTL_DATA_OVERHEAD];
 	long n = -EKEYEXPIRED;
 
-	if (t->cur.valid)
-		n = session_encrypt(&t->cur, pkt, len, out, now);
+	if (t->cur.valid) {
+		uint8_t *out = udp_batch_reserve(nd->tx, &t->endpoint,
+						 len + TUNCTL_DATA_OVERHEAD);
+
+		n = session_encrypt(&t->cur, pkt, len, flags, out, now);
+		if (n >= 0)
+			udp_batch_commit(nd->tx, n);
+	}
 	if (!t->conf.server && !t->hs_pending &&
 	    (n < 0 || session_wants_rekey(&t->cur, now)))
 		hs_start(nd, t, now, false);
 	if (n >= 0) {
-		send_udp(nd, t, out, n);
+		note_tx(t, now);
 		t->tx_packets++;
 		t->tx_bytes += len;
 		return;
@@ -366,7 +381,7 @@ static void queue_flush(struct node *nd, struct tunnel *t, uint64_t now)
 	memcpy(ql, t->queue_len, sizeof(ql));
 	t->queued = 0;
 	for (i = 0; i < n; i++) {
-		send_data(nd, t, q[i], ql[i], now);
+		send_data(nd, t, q[i], ql[i], 0, now);
 		sodium_memzero(q[i], ql[i]);
 		free(q[i]);
 	}
@@ -374,34 +389,74 @@ static void queue_flush(struct node *nd, struct tunnel *t, uint64_t now)
 
 /* --- packets from the overlay ------------------------------------------- */
 
-void node_on_tun(struct node *nd)
+/*
+ * One packet or TCP super-packet read from the overlay (offload.h): the
+ * tunnel and its policy are judged once on its headers, which every
+ * segment shares (segments only lose flags: FIN, PSH, CWR), then each
+ * segment is encrypted on its own. Checksums stay partial where the
+ * session's peer finishes them (wire.h TUNCTL_DATA_F_CSUM_PARTIAL); a
+ * packet queued for a session still on its way is finished here.
+ */
+static void from_overlay(struct node *nd, const struct virtio_net_hdr *vh,
+			 uint8_t *pkt, size_t len, uint64_t now)
 {
-	static uint8_t pkt[PKT_MAX];
-	uint64_t now = mono_ns();
+	struct offload_split split;
 	struct inner_pkt p;
 	struct tunnel *t;
+	uint8_t *seg;
+	bool partial;
+	size_t n;
+	int ret;
+
+	if (inner_parse(pkt, len, &p) != INNER_OK ||
+	    !(t = route_lookup(nd, &p))) {
+		nd->drops_no_tunnel++;
+		return;
+	}
+	if (!t->enabled) {
+		t->drops[TDROP_DISABLED]++;
+		return;
+	}
+	if (policy_flow(&t->flows, &t->rule, &p, true, now) != INNER_OK) {
+		t->drops[TDROP_POLICY]++;
+		return;
+	}
+	partial = t->cur.valid && t->cur.features & TUNCTL_FEAT_CSUM_PARTIAL;
+	if (vh->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+		ret = offload_csum_prepare(vh, pkt, len, partial);
+		if (ret < 0)
+			t->drops[TDROP_POLICY]++;
+		else
+			send_data(nd, t, pkt, len,
+				  ret ? TUNCTL_DATA_F_CSUM_PARTIAL : 0, now);
+		return;
+	}
+	if (offload_split_init(&split, vh, pkt, len, partial)) {
+		t->drops[TDROP_POLICY]++;
+		return;
+	}
+	while ((seg = offload_split_next(&split, &n)))
+		send_data(nd, t, seg, n,
+			  partial ? TUNCTL_DATA_F_CSUM_PARTIAL : 0, now);
+}
+
+void node_on_tun(struct node *nd)
+{
+	static uint8_t frame[OFFLOAD_VNET_LEN + OFFLOAD_PKT_MAX];
+	struct virtio_net_hdr vh;
+	uint64_t now = mono_ns();
 	ssize_t len;
 	int burst;
 
 	for (burst = 0; burst < 64; burst++) {
-		len = read(nd->tun_fd, pkt, sizeof(pkt));
-		if (len <= 0)
-			return;
-		if (inner_parse(pkt, len, &p) != INNER_OK ||
-		    !(t = route_lookup(nd, &p))) {
-			nd->drops_no_tunnel++;
-			continue;
-		}
-		if (!t->enabled) {
-			t->drops[TDROP_DISABLED]++;
-			continue;
-		}
-		if (policy_flow(&t->flows, &t->rule, &p, true, now) != INNER_OK) {
-			t->drops[TDROP_POLICY]++;
-			continue;
-		}
-		send_data(nd, t, pkt, len, now);
+		len = read(nd->tun_fd, frame, sizeof(frame));
+		if (len < (ssize_t)OFFLOAD_VNET_LEN)
+			break;
+		memcpy(&vh, frame, sizeof(vh));
+		from_overlay(nd, &vh, frame + OFFLOAD_VNET_LEN,
+			     len - OFFLOAD_VNET_LEN, now);
 	}
+	udp_batch_flush(nd->tx);
 }
 
 /* --- packets from the underlay ------------------------------------------- */
@@ -499,6 +554,40 @@ static void on_resp(struct node *nd, const struct tunctl_msg_resp *msg,
 	session_wipe(&fresh);
 }
 
+/* Write what the GRO batch holds to the overlay. */
+static void gro_flush(struct node *nd)
+{
+	size_t n = offload_gro_finish(nd->gro);
+
+	if (n && write(nd->tun_fd, nd->gro->buf, n) < 0)
+		nd->tun_write_errors++;
+}
+
+/*
+ * A decrypted, vetted packet: joined to the batch, or written alone. A
+ * partial checksum (wire.h) goes to the kernel as NEEDS_CSUM, as a
+ * packet of its own stack would.
+ */
+static void to_overlay(struct node *nd, const uint8_t *pkt, size_t len,
+		       bool partial)
+{
+	struct virtio_net_hdr vh = {};
+	struct iovec iov[2] = {
+		{ .iov_base = &vh, .iov_len = sizeof(vh) },
+		{ .iov_base = (void *)pkt, .iov_len = len },
+	};
+
+	if (offload_gro_add(nd->gro, pkt, len, partial))
+		return;
+	gro_flush(nd);
+	if (offload_gro_add(nd->gro, pkt, len, partial))
+		return;
+	if (partial)
+		offload_partial_hdr(pkt, len, &vh);
+	if (writev(nd->tun_fd, iov, 2) < 0)
+		nd->tun_write_errors++;
+}
+
 static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		    const struct sockaddr_in *from, uint64_t now)
 {
@@ -507,7 +596,10 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 	uint32_t index = le32toh(h->receiver);
 	struct tunnel *t = index_table_get(&nd->index, index);
 	struct session *s = NULL;
+	struct virtio_net_hdr vh;
 	struct inner_pkt p;
+	uint8_t flags;
+	bool partial;
 	long n;
 
 	if (!t)
@@ -528,7 +620,7 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		t->drops[TDROP_NOT_AUTHENTIC]++;
 		return;
 	}
-	n = session_decrypt(s, msg, len, pt, now);
+	n = session_decrypt(s, msg, len, pt, &flags, now);
 	if (n < 0) {
 		t->drops[n == -ESTALE ? TDROP_REPLAY : TDROP_NOT_AUTHENTIC]++;
 		return;
@@ -554,40 +646,79 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		t->drops[TDROP_POLICY]++;
 		return;
 	}
+	/* Only where the session agreed to it, and where it can be. */
+	partial = flags & TUNCTL_DATA_F_CSUM_PARTIAL &&
+		  s->features & TUNCTL_FEAT_CSUM_PARTIAL &&
+		  offload_partial_hdr(pt, n, &vh);
 	t->rx_packets++;
 	t->rx_bytes += n;
-	if (write(nd->tun_fd, pt, n) < 0)
-		t->drops[TDROP_NO_SESSION]++;
+	to_overlay(nd, pt, n, partial);
+}
+
+static void on_message(struct node *nd, const uint8_t *buf, size_t len,
+		       const struct sockaddr_in *from, uint64_t now)
+{
+	if (len < 4)
+		return;
+	if (buf[0] == TUNCTL_MSG_INIT && len == sizeof(struct tunctl_msg_init))
+		on_init(nd, (const void *)buf, from, now);
+	else if (buf[0] == TUNCTL_MSG_RESP &&
+		 len == sizeof(struct tunctl_msg_resp))
+		on_resp(nd, (const void *)buf, from, now);
+	else if (buf[0] == TUNCTL_MSG_DATA && len >= TUNCTL_DATA_OVERHEAD)
+		on_data(nd, buf, len, from, now);
+}
+
+/* The datagram size of a UDP GRO batch, or the whole length. */
+static size_t gro_segment(struct msghdr *msg, size_t len)
+{
+	struct cmsghdr *cm;
+	int seg;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm))
+		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
+			memcpy(&seg, CMSG_DATA(cm), sizeof(seg));
+			return seg > 0 ? (size_t)seg : len;
+		}
+	return len;
 }
 
 void node_on_udp(struct node *nd)
 {
-	static uint8_t buf[PKT_MAX + TUNCTL_DATA_OVERHEAD];
+	static uint8_t buf[OFFLOAD_PKT_MAX];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct sockaddr_in from;
-	socklen_t fl;
+	struct msghdr msg = {
+		.msg_name = &from, .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf,
+	};
 	uint64_t now = mono_ns();
+	size_t off, seg, one;
 	ssize_t len;
 	int burst;
 
 	for (burst = 0; burst < 64; burst++) {
-		fl = sizeof(from);
-		len = recvfrom(nd->udp_fd, buf, sizeof(buf), 0,
-			       (struct sockaddr *)&from, &fl);
-		if (len < 4 || from.sin_family != AF_INET) {
-			if (len < 0)
-				return;
+		msg.msg_namelen = sizeof(from);
+		msg.msg_controllen = sizeof(ctl.buf);
+		len = recvmsg(nd->udp_fd, &msg, 0);
+		if (len < 0)
+			break;
+		if (msg.msg_namelen < sizeof(from) ||
+		    from.sin_family != AF_INET)
 			continue;
+		/* Coalesced by the kernel: datagrams of seg bytes each. */
+		seg = gro_segment(&msg, len);
+		for (off = 0; off < (size_t)len; off += one) {
+			one = (size_t)len - off < seg ? (size_t)len - off : seg;
+			on_message(nd, buf + off, one, &from, now);
 		}
-		if (buf[0] == TUNCTL_MSG_INIT &&
-		    len == sizeof(struct tunctl_msg_init))
-			on_init(nd, (const void *)buf, &from, now);
-		else if (buf[0] == TUNCTL_MSG_RESP &&
-			 len == sizeof(struct tunctl_msg_resp))
-			on_resp(nd, (const void *)buf, &from, now);
-		else if (buf[0] == TUNCTL_MSG_DATA &&
-			 len >= (ssize_t)TUNCTL_DATA_OVERHEAD)
-			on_data(nd, buf, len, &from, now);
 	}
+	gro_flush(nd);
+	udp_batch_flush(nd->tx);
 }
 
 /* --- timers --------------------------------------------------------------- */
@@ -623,7 +754,7 @@ static void keepalive(struct node *nd, struct tunnel *t, uint64_t now)
 	if (!t->enabled || !t->cur.valid || t->last_rx_ns <= t->last_tx_ns ||
 	    now - t->last_rx_ns < KEEPALIVE_NS)
 		return;
-	n = session_encrypt(&t->cur, NULL, 0, out, now);
+	n = session_encrypt(&t->cur, NULL, 0, 0, out, now);
 	if (n >= 0) {
 		send_udp(nd, t, out, n);
 		/* An answer, not a question: nothing is owed in return. */
@@ -680,6 +811,7 @@ void node_tick(struct node *nd)
 		}
 		hs_start(nd, t, now, true);
 	}
+	udp_batch_flush(nd->tx);
 }
 
 /* --- control --------------------------------------------------------------- */
@@ -755,6 +887,9 @@ json_t *node_tunnels_json(struct node *nd)
 		json_object_set_new(o, "rx_packets", json_integer(t->rx_packets));
 		json_object_set_new(o, "rx_bytes", json_integer(t->rx_bytes));
 		json_object_set_new(o, "handshakes", json_integer(t->handshakes));
+		if (t->cur.valid)
+			json_object_set_new(o, "cipher", json_string(
+				cipher_name(t->cur.send_key.suite)));
 		json_object_set_new(o, "last_handshake",
 				    t->last_handshake ? json_integer(t->last_handshake) :
 							json_null());
@@ -926,6 +1061,18 @@ static int open_udp(const char *dev, uint16_t port)
 	 * Only the attached device, where the datapath vets every packet;
 	 * the mark keeps our packets off the internet tunnel's route.
 	 */
+	int one = 1, bufsz = SOCKET_BUF_BYTES;
+
+	/*
+	 * Batches of 64 KB each way: room for a few in flight. GRO hands us
+	 * runs of datagrams in one read (node_on_udp splits them). Both are
+	 * only speed: without them the daemon works, one packet at a time.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, strlen(dev)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
@@ -1082,6 +1229,13 @@ int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf)
 		    strerror(-nd->udp_fd));
 		return nd->udp_fd;
 	}
+	nd->tx = malloc(sizeof(*nd->tx));
+	nd->gro = calloc(1, sizeof(*nd->gro));
+	if (!nd->tx || !nd->gro) {
+		err("daemon %s: out of memory", dev);
+		return -ENOMEM;
+	}
+	udp_batch_init(nd->tx, nd->udp_fd);
 	ret = setup_tunnels(nd);
 	if (ret) {
 		err("daemon %s: tunnels: %s", dev, strerror(-ret));
@@ -1296,6 +1450,10 @@ void node_stop(struct node *nd)
 	free(nd->routes);
 	index_table_free(&nd->index);
 	conf_free(&nd->conf);
+	if (nd->gro)
+		sodium_memzero(nd->gro, sizeof(*nd->gro));
+	free(nd->gro);
+	free(nd->tx);
 	if (nd->tun_fd >= 0)
 		close(nd->tun_fd);
 	if (nd->udp_fd >= 0)

@@ -74,6 +74,8 @@ struct tunnel {
 };
 
 struct route;
+struct udp_batch;
+struct offload_gro;
 
 #define NODE_MAX_OWN_ADDRS 64
 
@@ -83,6 +85,9 @@ struct node {
 	struct tunnel *tunnels;
 	size_t n;
 	int tun_fd, udp_fd;
+	struct udp_batch *tx;		/* datagrams on their way out */
+	struct offload_gro *gro;	/* segments on their way in */
+	uint64_t tun_write_errors;
 	int map_tunnels, map_sessions, map_peers;
 	struct index_table index;	/* local session index -> tunnel */
 	struct route *routes;		/* outbound: (peer, proto, port) */

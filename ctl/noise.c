@@ -112,6 +112,11 @@ static void mix_hash(struct noise_hs *hs, const uint8_t *data, size_t len)
 	hash2(hs->h, hs->h, sizeof(hs->h), data, len);
 }
 
+void noise_hs_mix(struct noise_hs *hs, const uint8_t *data, size_t len)
+{
+	mix_hash(hs, data, len);
+}
+
 static void mix_key(struct noise_hs *hs, const uint8_t ikm[NOISE_DHLEN])
 {
 	uint8_t temp_k[NOISE_HASHLEN];

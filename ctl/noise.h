@@ -52,6 +52,8 @@ struct noise_hs {
 	bool e_set;
 	uint8_t rs[NOISE_DHLEN];	/* the peer's static key */
 	uint8_t re[NOISE_DHLEN];
+	/* tunctl's features (wire.h TUNCTL_FEAT_*), set by handshake.c */
+	uint8_t offer, chosen;
 };
 
 /*
@@ -81,6 +83,9 @@ int noise_write_msg2(struct noise_hs *hs, const uint8_t *payload,
 		     size_t plen, uint8_t *out);
 int noise_read_msg2(struct noise_hs *hs, const uint8_t *msg, size_t len,
 		    uint8_t *payload);
+/* MixHash(data): bind something outside the messages to the handshake. */
+void noise_hs_mix(struct noise_hs *hs, const uint8_t *data, size_t len);
+
 /*
  * After both messages: the transport keys, from the caller's point of
  * view (send, receive), and the handshake hash if wanted (may be NULL).

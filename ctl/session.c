@@ -29,10 +29,24 @@ int session_timers_scale(unsigned int scale)
 int session_init(struct session *s, struct noise_hs *hs, bool initiator,
 		 uint32_t local_index, uint32_t remote_index, uint64_t now_ns)
 {
+	uint8_t send[NOISE_KEYLEN], recv[NOISE_KEYLEN];
+	uint8_t suite = hs->chosen & CIPHER_AES256GCM;
+	int ret;
+
 	memset(s, 0, sizeof(*s));
-	if (noise_split(hs, s->send_key, s->recv_key, NULL))
+	ret = noise_split(hs, send, recv, NULL);
+	if (!ret)
+		ret = cipher_key_init(&s->send_key, suite, send);
+	if (!ret)
+		ret = cipher_key_init(&s->recv_key, suite, recv);
+	sodium_memzero(send, sizeof(send));
+	sodium_memzero(recv, sizeof(recv));
+	if (ret) {
+		session_wipe(s);
 		return -EINVAL;
+	}
 	s->valid = true;
+	s->features = hs->chosen;
 	s->initiator = initiator;
 	s->local_index = local_index;
 	s->remote_index = remote_index;
@@ -60,7 +74,7 @@ bool session_wants_rekey(const struct session *s, uint64_t now_ns)
 }
 
 long session_encrypt(struct session *s, const uint8_t *pt, size_t len,
-		     uint8_t *out, uint64_t now_ns)
+		     uint8_t flags, uint8_t *out, uint64_t now_ns)
 {
 	struct tunctl_msg_data *h = (struct tunctl_msg_data *)out;
 
@@ -68,16 +82,17 @@ long session_encrypt(struct session *s, const uint8_t *pt, size_t len,
 		return -EKEYEXPIRED;
 	memset(h, 0, sizeof(*h));
 	h->type = TUNCTL_MSG_DATA;
+	h->flags = flags;
 	h->tunnel_id = htobe16(s->tunnel_id);
 	h->receiver = htole32(s->remote_index);
 	h->counter = htole64(s->send_counter);
-	noise_aead_encrypt(s->send_key, s->send_counter++, out, sizeof(*h),
-			   pt, len, out + sizeof(*h));
+	cipher_seal(&s->send_key, s->send_counter++, out, sizeof(*h), pt, len,
+		    out + sizeof(*h));
 	return (long)(len + TUNCTL_DATA_OVERHEAD);
 }
 
 long session_decrypt(struct session *s, const uint8_t *msg, size_t len,
-		     uint8_t *pt, uint64_t now_ns)
+		     uint8_t *pt, uint8_t *flags, uint64_t now_ns)
 {
 	const struct tunctl_msg_data *h = (const struct tunctl_msg_data *)msg;
 	uint64_t counter;
@@ -89,11 +104,12 @@ long session_decrypt(struct session *s, const uint8_t *msg, size_t len,
 	counter = le64toh(h->counter);
 	if (counter >= REJECT_AFTER_MESSAGES)
 		return -ESTALE;
-	if (noise_aead_decrypt(s->recv_key, counter, msg, sizeof(*h),
-			       msg + sizeof(*h), len - sizeof(*h), pt))
+	if (cipher_open(&s->recv_key, counter, msg, sizeof(*h),
+			msg + sizeof(*h), len - sizeof(*h), pt))
 		return -EBADMSG;
 	/* Only an authentic counter may move the window. */
 	if (!replay_check(&s->replay, counter))
 		return -ESTALE;
+	*flags = h->flags;
 	return (long)(len - TUNCTL_DATA_OVERHEAD);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cipher.h"
 #include "noise.h"
 #include "replay.h"
 
@@ -40,10 +41,11 @@ struct session {
 	bool valid;
 	bool initiator;
 	uint16_t tunnel_id;	/* in every data header, for relays */
+	uint8_t features;	/* wire.h TUNCTL_FEAT_*, from the handshake */
 	uint32_t local_index;	/* packets to us carry it */
 	uint32_t remote_index;	/* packets we send carry it */
-	uint8_t send_key[NOISE_KEYLEN];
-	uint8_t recv_key[NOISE_KEYLEN];
+	struct cipher_key send_key;	/* its suite is the session's cipher */
+	struct cipher_key recv_key;
 	uint64_t send_counter;
 	struct replay_window replay;
 	uint64_t created_ns;	/* CLOCK_MONOTONIC */
@@ -59,17 +61,18 @@ bool session_expired(const struct session *s, uint64_t now_ns);
 bool session_wants_rekey(const struct session *s, uint64_t now_ns);
 
 /*
- * Encrypt len bytes into out (len + TUNCTL_DATA_OVERHEAD bytes); returns
- * the message length or -EKEYEXPIRED.
+ * Encrypt len bytes into out (len + TUNCTL_DATA_OVERHEAD bytes) with the
+ * header's flags (wire.h TUNCTL_DATA_F_*; the caller sends only what
+ * s->features allows); returns the message length or -EKEYEXPIRED.
  */
 long session_encrypt(struct session *s, const uint8_t *pt, size_t len,
-		     uint8_t *out, uint64_t now_ns);
+		     uint8_t flags, uint8_t *out, uint64_t now_ns);
 /*
- * Decrypt a data message into pt (len - TUNCTL_DATA_OVERHEAD bytes);
- * returns the plaintext length, -EBADMSG (not authentic), -ESTALE (a
- * replay or too old) or -EKEYEXPIRED.
+ * Decrypt a data message into pt (len - TUNCTL_DATA_OVERHEAD bytes) and
+ * its authenticated flags into *flags; returns the plaintext length,
+ * -EBADMSG (not authentic), -ESTALE (a replay or too old) or -EKEYEXPIRED.
  */
 long session_decrypt(struct session *s, const uint8_t *msg, size_t len,
-		     uint8_t *pt, uint64_t now_ns);
+		     uint8_t *pt, uint8_t *flags, uint64_t now_ns);
 
 #endif /* TUNCTL_SESSION_H */

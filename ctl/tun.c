@@ -34,12 +34,18 @@ int tun_open(const char *name, struct in_addr addr, unsigned int prefix,
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	/* Every packet either way starts with a virtio-net header (offload.h). */
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
 		ret = -errno;
 		goto fail;
 	}
+	/*
+	 * Partial checksums and TCP super-packets from the kernel: we finish
+	 * and cut them ourselves. Refused (an old kernel): plain packets.
+	 */
+	ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4);
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0) {
 		ret = -errno;

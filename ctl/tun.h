@@ -11,7 +11,10 @@
 
 #define OVERLAY_MTU 1420	/* 1500 - IPv4 - UDP - data header - tag */
 
-/* Create, address and bring up; a non-blocking fd, or -errno. */
+/*
+ * Create, address and bring up; a non-blocking fd, or -errno. Reads and
+ * writes carry a virtio-net header before each packet (offload.h).
+ */
 int tun_open(const char *name, struct in_addr addr, unsigned int prefix,
 	     int mtu);
 

@@ -26,9 +26,22 @@ enum tunctl_msg_type {
 #define TUNCTL_NOISE_MSG1_LEN	(32 + 32 + 16 + TUNCTL_TIMESTAMP_LEN + 16)
 #define TUNCTL_NOISE_MSG2_LEN	(32 + 16)
 
+/*
+ * Features beyond the baseline (ChaCha20-Poly1305 data, every inner
+ * checksum finished by the sender). The client offers a set in its
+ * initiation, the server answers with what both have. When the answer is
+ * not empty both sides mix (offer, answer) into the handshake hash before
+ * message 2, so neither byte can be changed on the way without the
+ * handshake failing; an offer stripped to nothing leaves the baseline,
+ * which is what a node of an older version speaks.
+ */
+#define TUNCTL_FEAT_AES256GCM	0x01	/* data sealed with AES-256-GCM */
+#define TUNCTL_FEAT_CSUM_PARTIAL 0x02	/* TUNCTL_DATA_F_CSUM_PARTIAL understood */
+
 struct tunctl_msg_init {
 	__u8 type;
-	__u8 reserved[3];
+	__u8 offer;		/* TUNCTL_FEAT_*: what the client runs */
+	__u8 reserved[2];
 	__be32 tunnel_id;	/* which of the server's tunnels (and keys) */
 	__le32 sender;		/* the client's index for this session */
 	__u8 noise[TUNCTL_NOISE_MSG1_LEN];
@@ -43,7 +56,7 @@ _Static_assert(sizeof(struct tunctl_msg_init) == 136, "init ABI");
  */
 struct tunctl_msg_resp {
 	__u8 type;
-	__u8 reserved;
+	__u8 chosen;		/* TUNCTL_FEAT_*: offer & what the server runs */
 	__be16 tunnel_id;
 	__le32 sender;		/* the server's index for this session */
 	__le32 receiver;	/* the client's index, from the init */
@@ -52,9 +65,19 @@ struct tunctl_msg_resp {
 };
 _Static_assert(sizeof(struct tunctl_msg_resp) == 76, "resp ABI");
 
+/*
+ * The inner packet's TCP or UDP checksum field holds only the sum of its
+ * pseudo-header: the receiver's kernel finishes it where it must (on
+ * forwarding) and trusts it otherwise, as it does its own packets. Only
+ * sent on a session that chose TUNCTL_FEAT_CSUM_PARTIAL, only on unfragmented
+ * IPv4 TCP and UDP. Integrity does not suffer: the AEAD tag covers
+ * every byte of the inner packet.
+ */
+#define TUNCTL_DATA_F_CSUM_PARTIAL 0x01
+
 struct tunctl_msg_data {
 	__u8 type;
-	__u8 reserved;
+	__u8 flags;		/* TUNCTL_DATA_F_*, authenticated as AD */
 	__be16 tunnel_id;
 	__le32 receiver;	/* the receiving side's session index */
 	__le64 counter;		/* AEAD nonce; anti-replay */

@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct inner_pkt p;
 	struct noise_hs hs;
 	struct session s;
+	uint8_t flags;
 
 	if (!ready)
 		setup();
@@ -74,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:	/* a data message to the session */
 		s = sess;
-		if (session_decrypt(&s, buf, size - 1, buf + 35000, 1) >= 0)
+		if (session_decrypt(&s, buf, size - 1, buf + 35000, &flags, 1) >= 0)
 			__builtin_trap();
 		break;
 	default: /* an inner packet */

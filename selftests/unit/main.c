@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, handshake_suite());
 	srunner_add_suite(sr, index_table_suite());
 	srunner_add_suite(sr, offload_suite());
+	srunner_add_suite(sr, cipher_suite());
 	srunner_add_suite(sr, udp_batch_suite());
 	srunner_add_suite(sr, btf_layout_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -16,6 +16,7 @@ Suite *policy_suite(void);
 Suite *handshake_suite(void);
 Suite *index_table_suite(void);
 Suite *offload_suite(void);
+Suite *cipher_suite(void);
 Suite *udp_batch_suite(void);
 
 #endif
