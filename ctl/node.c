@@ -543,7 +543,7 @@ static void on_resp(struct node *nd, const struct tunctl_msg_resp *msg,
 	noise_hs_wipe(&t->hs);
 	fresh.tunnel_id = t->conf.id;
 	t->hs_pending = false;
-	t->last_rx_ns = now;
+	t->last_rx_ns = t->last_answerable_rx_ns = now;
 	t->unanswered_since_ns = 0;
 	session_drop(nd, &t->prev);
 	t->prev = t->cur;
@@ -638,7 +638,8 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 	t->last_rx_ns = now;
 	t->unanswered_since_ns = 0;
 	if (!n)
-		return;		/* a keepalive */
+		return;		/* a keepalive: proof of the path, owed nothing */
+	t->last_answerable_rx_ns = now;
 	if (inner_parse(pt, n, &p) != INNER_OK ||
 	    policy_flow(&t->flows, &t->rule, &p, false, now) != INNER_OK ||
 	    (t->rule.internet && t->rule.server &&
@@ -751,8 +752,9 @@ static void keepalive(struct node *nd, struct tunnel *t, uint64_t now)
 	static uint8_t out[TUNCTL_DATA_OVERHEAD];
 	long n;
 
-	if (!t->enabled || !t->cur.valid || t->last_rx_ns <= t->last_tx_ns ||
-	    now - t->last_rx_ns < KEEPALIVE_NS)
+	if (!t->enabled || !t->cur.valid ||
+	    t->last_answerable_rx_ns <= t->last_tx_ns ||
+	    now - t->last_answerable_rx_ns < KEEPALIVE_NS)
 		return;
 	n = session_encrypt(&t->cur, NULL, 0, 0, out, now);
 	if (n >= 0) {

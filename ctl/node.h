@@ -66,6 +66,13 @@ struct tunnel {
 	size_t via_cur;
 	uint64_t unanswered_since_ns;	/* first send since the last receipt */
 	uint64_t last_rx_ns, last_tx_ns;
+	/*
+	 * The last receipt that wants an answer: data, or the response that
+	 * made a session (the server waits for the client's first packet
+	 * on it). Never a keepalive: two sides answering each other's
+	 * keepalives would do so for as long as the session lives.
+	 */
+	uint64_t last_answerable_rx_ns;
 	uint64_t failovers;
 
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
