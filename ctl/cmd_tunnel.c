@@ -19,15 +19,24 @@
 #include "pins.h"
 #include "util.h"
 
+/* Devices whose daemon runs but gave no list: the command then fails. */
+static unsigned int unanswered;
+
 static int collect(const char *dev, void *arg)
 {
-	json_t *ans, *list = arg, *t;
+	json_t *ans, *list = arg, *t, *tunnels;
 	size_t i;
 
 	if (!daemon_pid(dev))
 		return 0;
 	ans = ctlsock_request(dev, "list");
-	json_array_foreach(json_object_get(ans, "tunnels"), i, t)
+	tunnels = json_object_get(ans, "tunnels");
+	if (!json_is_array(tunnels)) {
+		/* Never "no tunnels" for a daemon that did not say so. */
+		err("tunnel list: %s: the daemon did not answer", dev);
+		unanswered++;
+	}
+	json_array_foreach(tunnels, i, t)
 		json_array_append(list, t);
 	json_decref(ans);
 	return 0;
@@ -97,7 +106,7 @@ static int tunnel_list(int argc, char **argv)
 {
 	static const struct option opts[] = { {} };
 	json_t *list;
-	int c;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1) {
 		if (c != 'j')
@@ -108,7 +117,8 @@ static int tunnel_list(int argc, char **argv)
 		return usage_error("tunnel list", "takes no arguments");
 	list = json_array();
 	for_each_attached(collect, list);
-	return print_result("tunnels", list, print_text);
+	ret = print_result("tunnels", list, print_text);
+	return unanswered ? EXIT_RUNTIME : ret;
 }
 
 struct switch_req {

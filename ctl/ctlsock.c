@@ -2,6 +2,8 @@
 /* The daemon's control socket: a tiny line protocol with JSON answers. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "util.h"
 
 #define IO_TIMEOUT_MS 2000
+#define ANSWER_MAX (256u << 20)	/* bytes; far beyond 65,535 tunnels */
 
 static int sock_path(const char *dev, struct sockaddr_un *sun)
 {
@@ -80,6 +83,42 @@ static json_t *answer(struct node *nd, char *req)
 	return json_pack("{ss}", "error", "unknown request");
 }
 
+/*
+ * The answer and its newline, within IO_TIMEOUT_MS in all. The daemon
+ * forwards packets in the same loop, so a client that stops reading may
+ * not stall it for longer, and one that goes away (EPIPE, never a
+ * SIGPIPE that would end the daemon) costs nothing.
+ */
+static void send_all(int fd, const char *buf, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	uint64_t end = mono_ns() + IO_TIMEOUT_MS * 1000000ULL, now;
+	bool newline = false;
+	ssize_t n;
+
+	while (!newline) {
+		if (!len) {
+			buf = "\n";
+			len = 1;
+			newline = true;
+		}
+		while (len) {
+			n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n > 0) {
+				buf += n;
+				len -= (size_t)n;
+				continue;
+			}
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				return;
+			now = mono_ns();
+			if (now >= end ||
+			    poll(&pfd, 1, (int)((end - now) / 1000000) + 1) < 0)
+				return;
+		}
+	}
+}
+
 void ctlsock_serve(int listen_fd, struct node *nd)
 {
 	struct pollfd pfd = { .events = POLLIN };
@@ -106,8 +145,7 @@ void ctlsock_serve(int listen_fd, struct node *nd)
 	ans = answer(nd, req);
 	out = json_dumps(ans, JSON_COMPACT);
 	if (out) {
-		if (write(fd, out, strlen(out)) < 0 || write(fd, "\n", 1) < 0)
-			errno = 0;	/* the client went away: nothing to do */
+		send_all(fd, out, strlen(out));
 		free(out);
 	}
 	json_decref(ans);
@@ -118,9 +156,10 @@ json_t *ctlsock_request(const char *dev, const char *line)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	struct sockaddr_un sun;
-	static char buf[1 << 20];
-	size_t len = 0;
+	size_t len = 0, size = 0;
 	json_error_t jerr;
+	char *buf = NULL, *more;
+	json_t *ans;
 	ssize_t n;
 	int fd;
 
@@ -136,13 +175,32 @@ json_t *ctlsock_request(const char *dev, const char *line)
 	}
 	shutdown(fd, SHUT_WR);
 	pfd.fd = fd;
-	while (len < sizeof(buf) - 1 && poll(&pfd, 1, IO_TIMEOUT_MS) == 1) {
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+	/* As long as the answer is: 10,000 tunnels list in about 2 MB. */
+	for (;;) {
+		if (size - len < 65536) {
+			if (size >= ANSWER_MAX ||
+			    !(more = realloc(buf, size ? size * 2 : 65536))) {
+				len = 0;
+				errno = EMSGSIZE;
+				break;
+			}
+			buf = more;
+			size = size ? size * 2 : 65536;
+		}
+		if (poll(&pfd, 1, IO_TIMEOUT_MS) != 1)
+			break;
+		n = read(fd, buf + len, size - 1 - len);
 		if (n <= 0)
 			break;
 		len += n;
 	}
 	close(fd);
+	if (!len) {
+		free(buf);
+		return NULL;
+	}
 	buf[len] = '\0';
-	return json_loads(buf, 0, &jerr);
+	ans = json_loads(buf, 0, &jerr);
+	free(buf);
+	return ans;
 }
