@@ -277,6 +277,7 @@ static void session_drop(struct node *nd, struct session *s)
 
 static void hs_abort(struct node *nd, struct tunnel *t)
 {
+	t->hs_queued = false;
 	if (!t->hs_pending)
 		return;
 	index_drop(nd, t->hs_index);
@@ -311,11 +312,50 @@ static void send_udp(struct node *nd, struct tunnel *t, const void *buf,
 }
 
 /* Client: send a (new) initiation; a retry gets a fresh index. */
+/*
+ * Initiations are paced: HS_BURST at once, then HS_PACE_PER_S. A node
+ * with thousands of client tunnels would otherwise spend seconds of DH
+ * before its attach returns, and send a burst that the server's XDP
+ * (TUNCTL_HS_DEFAULT_RATE per CPU per second) mostly drops, each loss
+ * retried only after the 5 s rekey timeout. Paced just under one
+ * server CPU's budget, they all get through, and sooner.
+ */
+#define HS_BURST	64
+#define HS_PACE_PER_S	250
+
+static bool hs_token(struct node *nd, uint64_t now)
+{
+	uint64_t add;
+
+	if (now > nd->hs_refill_ns) {
+		add = (now - nd->hs_refill_ns) * HS_PACE_PER_S / 1000000000ULL;
+		if (nd->hs_tokens + add >= HS_BURST) {
+			nd->hs_tokens = HS_BURST;
+			nd->hs_refill_ns = now;
+		} else if (add) {
+			nd->hs_tokens += (unsigned int)add;
+			nd->hs_refill_ns += add * 1000000000ULL / HS_PACE_PER_S;
+		}
+	}
+	if (!nd->hs_tokens)
+		return false;
+	nd->hs_tokens--;
+	return true;
+}
+
 static void hs_start(struct node *nd, struct tunnel *t, uint64_t now,
 		     bool retry)
 {
 	struct tunctl_msg_init msg;
 
+	if (!hs_token(nd, now)) {
+		/* node_tick starts it when its turn comes. */
+		t->hs_queued_retry = t->hs_queued ? t->hs_queued_retry && retry :
+						    retry;
+		t->hs_queued = true;
+		return;
+	}
+	t->hs_queued = false;
 	if (!retry)
 		t->hs_started_ns = now;
 	hs_abort(nd, t);
@@ -347,7 +387,7 @@ static void send_data(struct node *nd, struct tunnel *t, const uint8_t *pkt,
 		if (n >= 0)
 			udp_batch_commit(nd->tx, n);
 	}
-	if (!t->conf.server && !t->hs_pending &&
+	if (!t->conf.server && !t->hs_pending && !t->hs_queued &&
 	    (n < 0 || session_wants_rekey(&t->cur, now)))
 		hs_start(nd, t, now, false);
 	if (n >= 0) {
@@ -802,6 +842,10 @@ void node_tick(struct node *nd)
 		expire(nd, &t->next, now);
 		keepalive(nd, t, now);
 		failover(nd, t, now);
+		if (t->hs_queued) {
+			hs_start(nd, t, now, t->hs_queued_retry);
+			continue;
+		}
 		if (!t->hs_pending || now - t->hs_sent_ns < session_timers.rekey_timeout_ns)
 			continue;
 		if (now - t->hs_started_ns >= session_timers.rekey_attempt_ns ||
@@ -843,7 +887,7 @@ static const char *tunnel_state(const struct tunnel *t, uint64_t now)
 	if ((t->cur.valid && !session_expired(&t->cur, now)) ||
 	    (t->next.valid && !session_expired(&t->next, now)))
 		return "active";
-	if (t->hs_pending)
+	if (t->hs_pending || t->hs_queued)
 		return "handshaking";
 	return "down";
 }
@@ -1404,7 +1448,7 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 		index_add(nd, t->next.valid ? t->next.local_index : 0, t);
 		index_add(nd, t->hs_pending ? t->hs_index : 0, t);
 		if (!t->conf.server && t->enabled && !t->cur.valid &&
-		    !t->hs_pending)
+		    !t->hs_pending && !t->hs_queued)
 			hs_start(nd, t, mono_ns(), false);
 	}
 	snprintf(why, why_len, "%zu tunnels kept, %zu started, %zu stopped",

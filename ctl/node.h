@@ -44,8 +44,9 @@ struct tunnel {
 	struct sockaddr_in endpoint;	/* where the peer is (learned or set) */
 	bool endpoint_in_map;
 
-	/* The client's handshake in flight. */
+	/* The client's handshake in flight, or waiting for its turn. */
 	bool hs_pending;
+	bool hs_queued, hs_queued_retry;	/* node.c hs_start: paced */
 	struct noise_hs hs;
 	uint32_t hs_index;
 	uint64_t hs_sent_ns, hs_started_ns;
@@ -95,6 +96,9 @@ struct node {
 	struct udp_batch *tx;		/* datagrams on their way out */
 	struct offload_gro *gro;	/* segments on their way in */
 	uint64_t tun_write_errors;
+	/* Initiations left in the pacing bucket, and when it was filled. */
+	unsigned int hs_tokens;
+	uint64_t hs_refill_ns;
 	int map_tunnels, map_sessions, map_peers;
 	struct index_table index;	/* local session index -> tunnel */
 	struct route *routes;		/* outbound: (peer, proto, port) */
