@@ -1136,7 +1136,11 @@ static int tunnel_init(struct node *nd, struct tunnel *t, size_t i)
 	const struct conf_peer *peer;
 	size_t n_via;
 
-	memset(t, 0, sizeof(*t));
+	/*
+	 * t is fresh from alloc_tables(), zeroed by calloc: no memset, so
+	 * that the sessions' pages (4 KB a tunnel, key schedules included)
+	 * stay untouched until a handshake needs them.
+	 */
 	t->conf = nd->conf.tunnels[i];
 	if (hs_keys_init(&t->keys, t->conf.id, t->conf.private_key,
 			 t->conf.peer_public_key))
