@@ -430,6 +430,21 @@ static void queue_flush(struct node *nd, struct tunnel *t, uint64_t now)
 /* --- packets from the overlay ------------------------------------------- */
 
 /*
+ * The tunnel a packet from the overlay goes into: by its peer, protocol
+ * and port, or, for a later fragment, the one its first fragment took.
+ */
+static struct tunnel *overlay_tunnel(struct node *nd, const struct inner_pkt *p,
+				     uint64_t now)
+{
+	long i;
+
+	if (p->frag != INNER_FRAG_LATER)
+		return route_lookup(nd, p);
+	i = frag_trail_find(&nd->frags, p, true, now);
+	return i >= 0 && (size_t)i < nd->n ? &nd->tunnels[i] : NULL;
+}
+
+/*
  * One packet or TCP super-packet read from the overlay (offload.h): the
  * tunnel and its policy are judged once on its headers, which every
  * segment shares (segments only lose flags: FIN, PSH, CWR), then each
@@ -449,7 +464,7 @@ static void from_overlay(struct node *nd, const struct virtio_net_hdr *vh,
 	int ret;
 
 	if (inner_parse(pkt, len, &p) != INNER_OK ||
-	    !(t = route_lookup(nd, &p))) {
+	    !(t = overlay_tunnel(nd, &p, now))) {
 		nd->drops_no_tunnel++;
 		return;
 	}
@@ -457,10 +472,15 @@ static void from_overlay(struct node *nd, const struct virtio_net_hdr *vh,
 		t->drops[TDROP_DISABLED]++;
 		return;
 	}
-	if (policy_flow(&t->flows, &t->rule, &p, true, now) != INNER_OK) {
+	/* A later fragment was judged with its first one. */
+	if (p.frag != INNER_FRAG_LATER &&
+	    policy_flow(&t->flows, &t->rule, &p, true, now) != INNER_OK) {
 		t->drops[TDROP_POLICY]++;
 		return;
 	}
+	if (p.frag == INNER_FRAG_FIRST)
+		frag_trail_note(&nd->frags, &p, true, (uint32_t)(t - nd->tunnels),
+				now);
 	partial = t->cur.valid && t->cur.features & TUNCTL_FEAT_CSUM_PARTIAL;
 	if (vh->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
 		ret = offload_csum_prepare(vh, pkt, len, partial);
@@ -681,12 +701,17 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		return;		/* a keepalive: proof of the path, owed nothing */
 	t->last_answerable_rx_ns = now;
 	if (inner_parse(pt, n, &p) != INNER_OK ||
-	    policy_flow(&t->flows, &t->rule, &p, false, now) != INNER_OK ||
+	    (p.frag == INNER_FRAG_LATER ?
+	     frag_trail_find(&nd->frags, &p, false, now) != t - nd->tunnels :
+	     policy_flow(&t->flows, &t->rule, &p, false, now) != INNER_OK) ||
 	    (t->rule.internet && t->rule.server &&
 	     is_own_addr(nd, p.daddr, now))) {
 		t->drops[TDROP_POLICY]++;
 		return;
 	}
+	if (p.frag == INNER_FRAG_FIRST)
+		frag_trail_note(&nd->frags, &p, false, (uint32_t)(t - nd->tunnels),
+				now);
 	/* Only where the session agreed to it, and where it can be. */
 	partial = flags & TUNCTL_DATA_F_CSUM_PARTIAL &&
 		  s->features & TUNCTL_FEAT_CSUM_PARTIAL &&
@@ -1407,6 +1432,8 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 		snprintf(why, why_len, "out of memory");
 		return ret;
 	}
+	/* Trails name tunnels by index, which moves: fragments in flight are lost. */
+	memset(&nd->frags, 0, sizeof(nd->frags));
 	for (i = 0; i < nd->n; i++) {
 		struct tunnel *t = &nd->tunnels[i];
 

@@ -99,6 +99,8 @@ struct node {
 	/* Initiations left in the pacing bucket, and when it was filled. */
 	unsigned int hs_tokens;
 	uint64_t hs_refill_ns;
+	/* Datagrams whose first fragment passed (policy.h), by tunnel index. */
+	struct frag_trail frags;
 	int map_tunnels, map_sessions, map_peers;
 	struct index_table index;	/* local session index -> tunnel */
 	struct route *routes;		/* outbound: (peer, proto, port) */

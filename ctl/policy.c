@@ -11,7 +11,8 @@
 enum inner_verdict inner_parse(const uint8_t *pkt, size_t len,
 			       struct inner_pkt *out)
 {
-	size_t ihl, tot;
+	size_t ihl, tot, off;
+	uint16_t frag;
 
 	if (len < 20 || pkt[0] >> 4 != 4)
 		return INNER_MALFORMED;
@@ -20,13 +21,21 @@ enum inner_verdict inner_parse(const uint8_t *pkt, size_t len,
 	/* No IP options: nothing in a tunnel needs them (source routes...). */
 	if (ihl != 20 || tot < ihl || tot > len)
 		return INNER_MALFORMED;
-	/* Fragments cannot be judged by ports: none cross a tunnel. */
-	if (((pkt[6] << 8 | pkt[7]) & 0x3fff))
-		return INNER_MALFORMED;
 	memset(out, 0, sizeof(*out));
 	memcpy(&out->saddr, pkt + 12, 4);
 	memcpy(&out->daddr, pkt + 16, 4);
 	out->proto = pkt[9];
+	frag = (uint16_t)(pkt[6] << 8 | pkt[7]);
+	if (frag & 0x3fff) {
+		/* Offset in 8-byte units; MF 0x2000. */
+		off = frag & 0x1fff;
+		out->frag_id = (uint16_t)(pkt[4] << 8 | pkt[5]);
+		out->frag = off ? INNER_FRAG_LATER : INNER_FRAG_FIRST;
+		if (off && out->proto == IPPROTO_TCP && off * 8 < 20)
+			return INNER_MALFORMED;
+		if (off)
+			return tot > ihl ? INNER_OK : INNER_MALFORMED;
+	}
 	switch (out->proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
@@ -161,4 +170,48 @@ enum inner_verdict policy_flow(struct flow_ports *f,
 	    (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
 		return INNER_NOT_ALLOWED;
 	return flows_has(f, p->dport, now_ns) ? INNER_OK : INNER_NOT_ALLOWED;
+}
+
+static bool trail_is(const struct frag_trail_entry *e,
+		     const struct inner_pkt *p, bool outbound, uint64_t now_ns)
+{
+	return e->seen && now_ns - e->seen < FRAG_TRAIL_NS &&
+	       e->saddr == p->saddr && e->daddr == p->daddr &&
+	       e->id == p->frag_id && e->proto == p->proto &&
+	       e->outbound == outbound;
+}
+
+void frag_trail_note(struct frag_trail *ft, const struct inner_pkt *p,
+		     bool outbound, uint32_t tunnel, uint64_t now_ns)
+{
+	struct frag_trail_entry *e, *use = &ft->e[0];
+	size_t i;
+
+	for (i = 0; i < FRAG_TRAIL; i++) {
+		e = &ft->e[i];
+		if (trail_is(e, p, outbound, now_ns)) {
+			use = e;	/* the id again: its newest first wins */
+			break;
+		}
+		if (e->seen < use->seen)
+			use = e;	/* free (0) or oldest */
+	}
+	use->saddr = p->saddr;
+	use->daddr = p->daddr;
+	use->id = p->frag_id;
+	use->proto = p->proto;
+	use->outbound = outbound;
+	use->tunnel = tunnel;
+	use->seen = now_ns ? now_ns : 1;
+}
+
+long frag_trail_find(const struct frag_trail *ft, const struct inner_pkt *p,
+		     bool outbound, uint64_t now_ns)
+{
+	size_t i;
+
+	for (i = 0; i < FRAG_TRAIL; i++)
+		if (trail_is(&ft->e[i], p, outbound, now_ns))
+			return ft->e[i].tunnel;
+	return -1;
 }

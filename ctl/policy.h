@@ -13,12 +13,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Whole, or which part of a fragmented datagram (inner_pkt.frag). */
+enum inner_frag {
+	INNER_WHOLE = 0,
+	INNER_FRAG_FIRST,	/* offset 0, more to come: has the L4 header */
+	INNER_FRAG_LATER,	/* no L4 header: judged by its first (frag_trail) */
+};
+
 /* The parts of an inner packet the policy looks at (network order). */
 struct inner_pkt {
 	uint32_t saddr, daddr;
 	uint8_t proto;
 	uint8_t tcp_flags;
-	uint16_t sport, dport;	/* host order; ICMP: type in sport */
+	uint16_t sport, dport;	/* host order; ICMP: type in sport; 0 in LATER */
+	uint8_t frag;		/* enum inner_frag */
+	uint16_t frag_id;	/* the IP id, host order, for fragments */
 };
 
 /*
@@ -36,7 +45,7 @@ struct flow_ports {
 
 enum inner_verdict {
 	INNER_OK = 0,
-	INNER_MALFORMED,	/* not a whole, unfragmented IPv4 packet */
+	INNER_MALFORMED,	/* not a sane IPv4 packet or fragment */
 	INNER_NOT_ALLOWED,	/* well formed, but not this tunnel's */
 };
 
@@ -67,7 +76,12 @@ struct tunnel_rule {
  */
 bool policy_internet_addr(const struct tunnel_rule *r, uint32_t addr);
 
-/* Parse the headers the policy needs; INNER_OK or INNER_MALFORMED. */
+/*
+ * Parse the headers the policy needs; INNER_OK or INNER_MALFORMED. A
+ * first fragment must hold the whole L4 header; a later TCP fragment may
+ * not start inside the 20-byte TCP header (RFC 1858's tiny and
+ * overlapping fragments), a later one of anything else not at offset 0.
+ */
 enum inner_verdict inner_parse(const uint8_t *pkt, size_t len,
 			       struct inner_pkt *out);
 /* May this packet leave us into the tunnel (outbound) or come out of it? */
@@ -88,5 +102,36 @@ enum inner_verdict policy_flow(struct flow_ports *f,
 			       const struct tunnel_rule *r,
 			       const struct inner_pkt *p, bool outbound,
 			       uint64_t now_ns);
+
+/*
+ * Fragments of a datagram whose first fragment the policy let through:
+ * its later fragments carry no ports, so they pass on its word, for the
+ * same tunnel, direction, addresses, protocol and IP id, for
+ * FRAG_TRAIL_NS. Anything else without a first fragment that passed
+ * finds nothing here and is dropped. A fixed table for the node: the
+ * oldest trail makes room for a new one.
+ */
+#define FRAG_TRAIL 256
+#define FRAG_TRAIL_NS (5ULL * 1000000000ULL)
+
+struct frag_trail_entry {
+	uint32_t saddr, daddr;
+	uint16_t id;
+	uint8_t proto;
+	bool outbound;
+	uint32_t tunnel;	/* the caller's index of the tunnel */
+	uint64_t seen;		/* CLOCK_MONOTONIC ns; 0: free */
+};
+
+struct frag_trail {
+	struct frag_trail_entry e[FRAG_TRAIL];
+};
+
+/* A first fragment (p->frag == INNER_FRAG_FIRST) the policy let through. */
+void frag_trail_note(struct frag_trail *ft, const struct inner_pkt *p,
+		     bool outbound, uint32_t tunnel, uint64_t now_ns);
+/* The tunnel a later fragment belongs to, or -1 when none let its first through. */
+long frag_trail_find(const struct frag_trail *ft, const struct inner_pkt *p,
+		     bool outbound, uint64_t now_ns);
 
 #endif /* TUNCTL_POLICY_H */

@@ -89,10 +89,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				.local_net = net, .local_mask = mask, .n_local = 1,
 			};
 
+			static struct frag_trail ft;
+			bool pass;
+
 			policy_check(&r, &p, true);
 			policy_check(&r, &p, false);
+			/*
+			 * As the daemon judges: a later fragment by its first
+			 * one's trail, everything else by the rule.
+			 */
+			if (p.frag == INNER_FRAG_LATER) {
+				pass = frag_trail_find(&ft, &p, true, 1) == 3;
+			} else {
+				pass = policy_check(&inet, &p, true) == INNER_OK;
+				if (pass && p.frag == INNER_FRAG_FIRST)
+					frag_trail_note(&ft, &p, true, 3, 1);
+			}
 			/* Never to the overlay or a local network. */
-			if (policy_check(&inet, &p, true) == INNER_OK &&
+			if (pass &&
 			    ((p.daddr & 0x0000c0ff) == 0x00004064 ||
 			     (p.daddr & 0x00ffffff) == 0x0001a8c0))
 				__builtin_trap();

@@ -98,15 +98,120 @@ START_TEST(test_malformed)
 	buf[0] = 0x46;	/* IP options */
 	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
 	buf[0] = 0x45;
-	buf[6] = 0x20;	/* more fragments */
-	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
-	buf[6] = 0;
 	buf[3] = 30;	/* TCP header cut */
 	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_MALFORMED);
 	buf[3] = 40;
 	ck_assert_int_eq(inner_parse(buf, len, &p), INNER_OK);
 	ck_assert_uint_eq(policy_out_port(false, &p), 8883);
 	ck_assert_uint_eq(policy_out_port(true, &p), 1);
+}
+END_TEST
+
+/* Fragments: which parse, and what the policy then knows of them. */
+static const struct {
+	const char *name;
+	uint8_t proto;
+	uint16_t frag;		/* the IP header's flags and offset field */
+	uint8_t tot;		/* IP total length */
+	enum inner_verdict want;
+	enum inner_frag kind;
+} frag_cases[] = {
+	{ "udp, whole", IPPROTO_UDP, 0x0000, 28, INNER_OK, INNER_WHOLE },
+	{ "udp, DF", IPPROTO_UDP, 0x4000, 28, INNER_OK, INNER_WHOLE },
+	{ "udp first, header whole", IPPROTO_UDP, 0x2000, 28, INNER_OK, INNER_FRAG_FIRST },
+	{ "udp first, header cut", IPPROTO_UDP, 0x2000, 24, INNER_MALFORMED, 0 },
+	{ "tcp first, header whole", IPPROTO_TCP, 0x2000, 40, INNER_OK, INNER_FRAG_FIRST },
+	{ "tcp first, header cut", IPPROTO_TCP, 0x2000, 36, INNER_MALFORMED, 0 },
+	{ "udp later, offset 8", IPPROTO_UDP, 0x2001, 28, INNER_OK, INNER_FRAG_LATER },
+	{ "udp last, offset 8", IPPROTO_UDP, 0x0001, 28, INNER_OK, INNER_FRAG_LATER },
+	{ "icmp later", IPPROTO_ICMP, 0x0001, 28, INNER_OK, INNER_FRAG_LATER },
+	{ "gre later", 47, 0x0001, 28, INNER_OK, INNER_FRAG_LATER },
+	{ "tcp later inside the header (8)", IPPROTO_TCP, 0x2001, 40, INNER_MALFORMED, 0 },
+	{ "tcp later inside the header (16)", IPPROTO_TCP, 0x0002, 40, INNER_MALFORMED, 0 },
+	{ "tcp later past the header (24)", IPPROTO_TCP, 0x0003, 40, INNER_OK, INNER_FRAG_LATER },
+	{ "later, nothing in it", IPPROTO_UDP, 0x0001, 20, INNER_MALFORMED, 0 },
+};
+
+START_TEST(test_fragment_parse)
+{
+	uint8_t buf[64];
+	struct inner_pkt p;
+
+	build(buf, CLIENT, SERVER, frag_cases[_i].proto, 40000, 5683);
+	buf[3] = frag_cases[_i].tot;
+	buf[4] = 0xab;
+	buf[5] = 0xcd;
+	buf[6] = frag_cases[_i].frag >> 8;
+	buf[7] = (uint8_t)frag_cases[_i].frag;
+	ck_assert_msg(inner_parse(buf, 64, &p) == frag_cases[_i].want, "%s",
+		      frag_cases[_i].name);
+	if (frag_cases[_i].want != INNER_OK)
+		return;
+	ck_assert_msg(p.frag == frag_cases[_i].kind, "%s: kind %u",
+		      frag_cases[_i].name, p.frag);
+	if (p.frag != INNER_WHOLE)
+		ck_assert_uint_eq(p.frag_id, 0xabcd);
+	if (p.frag == INNER_FRAG_LATER) {
+		/* Bytes at the L4 header's place are payload, not ports. */
+		ck_assert_uint_eq(p.sport, 0);
+		ck_assert_uint_eq(p.dport, 0);
+	} else if (p.proto == IPPROTO_UDP) {
+		ck_assert_uint_eq(p.sport, 40000);
+		ck_assert_uint_eq(p.dport, 5683);
+	}
+}
+END_TEST
+
+/* Later fragments pass on the word of their first one, and only that. */
+START_TEST(test_frag_trail)
+{
+	static struct frag_trail ft;
+	uint8_t buf[64];
+	struct inner_pkt first, later, other;
+	uint64_t now = 1000;
+	unsigned int i;
+
+	build(buf, CLIENT, SERVER, IPPROTO_UDP, 40000, 5683);
+	buf[4] = 0x12;
+	buf[6] = 0x20;
+	ck_assert_int_eq(inner_parse(buf, 28, &first), INNER_OK);
+	buf[6] = 0x00;
+	buf[7] = 0xb9;	/* offset 1480, the last */
+	ck_assert_int_eq(inner_parse(buf, 28, &later), INNER_OK);
+	ck_assert_uint_eq(later.frag, INNER_FRAG_LATER);
+
+	/* Nothing noted: nothing found. */
+	ck_assert_int_eq(frag_trail_find(&ft, &later, true, now), -1);
+	frag_trail_note(&ft, &first, true, 7, now);
+	ck_assert_int_eq(frag_trail_find(&ft, &later, true, now + 1), 7);
+	/* The other direction, another id, address, protocol: nothing. */
+	ck_assert_int_eq(frag_trail_find(&ft, &later, false, now + 1), -1);
+	other = later;
+	other.frag_id ^= 1;
+	ck_assert_int_eq(frag_trail_find(&ft, &other, true, now + 1), -1);
+	other = later;
+	inet_pton(AF_INET, OTHER, &other.daddr);
+	ck_assert_int_eq(frag_trail_find(&ft, &other, true, now + 1), -1);
+	other = later;
+	other.saddr = later.daddr;
+	ck_assert_int_eq(frag_trail_find(&ft, &other, true, now + 1), -1);
+	other = later;
+	other.proto = IPPROTO_TCP;
+	ck_assert_int_eq(frag_trail_find(&ft, &other, true, now + 1), -1);
+	/* Gone after FRAG_TRAIL_NS. */
+	ck_assert_int_eq(frag_trail_find(&ft, &later, true, now + FRAG_TRAIL_NS), -1);
+	/* The same id again: the newest first fragment's tunnel. */
+	frag_trail_note(&ft, &first, true, 9, now + 2);
+	ck_assert_int_eq(frag_trail_find(&ft, &later, true, now + 3), 9);
+	/* A full table gives up its oldest trail, here the first one. */
+	other = first;
+	for (i = 0; i < FRAG_TRAIL; i++) {
+		other.frag_id = (uint16_t)(0x5000 + i);
+		frag_trail_note(&ft, &other, true, 1, now + 10 + i);
+	}
+	ck_assert_int_eq(frag_trail_find(&ft, &later, true, now + 10 + i), -1);
+	other.frag_id = 0x5000 + FRAG_TRAIL - 1;
+	ck_assert_int_eq(frag_trail_find(&ft, &other, true, now + 10 + i), 1);
 }
 END_TEST
 
@@ -269,6 +374,9 @@ Suite *policy_suite(void)
 
 	tcase_add_loop_test(tc, test_policy_table, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_malformed);
+	tcase_add_loop_test(tc, test_fragment_parse, 0,
+			    sizeof(frag_cases) / sizeof(frag_cases[0]));
+	tcase_add_test(tc, test_frag_trail);
 	tcase_add_test(tc, test_flows);
 	tcase_add_loop_test(tc, test_kinds_table, 0, sizeof(kinds) / sizeof(kinds[0]));
 	tcase_add_test(tc, test_internet_flows);
