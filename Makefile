@@ -143,9 +143,12 @@ $(OUT)/selftests/prog_cost: selftests/bench/prog_cost.c $(SKELS) | $(OUT)/selfte
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
 
+# Each script prints its own table; about 7 minutes in all.
 bench: deps
 	$(MAKE) all $(OUT)/selftests/prog_cost
 	$(OUT)/selftests/prog_cost
+	selftests/bench/tunnels.sh
+	selftests/bench/control.sh
 	selftests/bench/xdp_drop.sh
 	selftests/bench/relay_fwd.sh
 

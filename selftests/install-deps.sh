@@ -14,8 +14,8 @@ PKGS=(
 	procps nftables curl dnsmasq-base bind9-dnsutils
 	# make vmtest
 	qemu-system-x86 busybox-static cpio
-	# make bench
-	ethtool
+	# make bench: the tunnels tunctl is measured against, and the load
+	ethtool iperf3 wireguard-go wireguard-tools nebula
 )
 
 missing=()
