@@ -107,8 +107,8 @@ int hs_create_init(struct noise_hs *hs, const struct hs_keys *k,
 	out->tunnel_id = htobe32(k->tunnel_id);
 	out->sender = htole32(sender);
 	prologue_of(prologue, k->tunnel_id);
-	ret = noise_hs_init(hs, true, k->priv, k->peer_pub, prologue,
-			    sizeof(prologue));
+	ret = noise_hs_init_keyed(hs, true, k->priv, k->pub, k->peer_pub,
+				  prologue, sizeof(prologue));
 	if (ret)
 		return ret;
 	hs->offer = k->features;
@@ -134,8 +134,8 @@ int hs_consume_init(struct noise_hs *hs, const struct hs_keys *k,
 		     msg->mac1))
 		return -EBADMSG;
 	prologue_of(prologue, k->tunnel_id);
-	ret = noise_hs_init(hs, false, k->priv, NULL, prologue,
-			    sizeof(prologue));
+	ret = noise_hs_init_keyed(hs, false, k->priv, k->pub, NULL, prologue,
+				  sizeof(prologue));
 	if (!ret)
 		ret = noise_read_msg1(hs, msg->noise, sizeof(msg->noise), ts);
 	if (ret)

@@ -170,6 +170,16 @@ int noise_hs_init(struct noise_hs *hs, bool initiator,
 		  const uint8_t rs[NOISE_DHLEN], const uint8_t *prologue,
 		  size_t prologue_len)
 {
+	return noise_hs_init_keyed(hs, initiator, s_priv, NULL, rs, prologue,
+				   prologue_len);
+}
+
+int noise_hs_init_keyed(struct noise_hs *hs, bool initiator,
+			const uint8_t s_priv[NOISE_DHLEN],
+			const uint8_t s_pub[NOISE_DHLEN],
+			const uint8_t rs[NOISE_DHLEN], const uint8_t *prologue,
+			size_t prologue_len)
+{
 	memset(hs, 0, sizeof(*hs));
 	if (initiator != (rs != NULL))
 		return -EINVAL;
@@ -179,7 +189,9 @@ int noise_hs_init(struct noise_hs *hs, bool initiator,
 	mix_hash(hs, prologue, prologue_len);
 
 	memcpy(hs->s_priv, s_priv, NOISE_DHLEN);
-	if (crypto_scalarmult_base(hs->s_pub, hs->s_priv)) {
+	if (s_pub) {
+		memcpy(hs->s_pub, s_pub, NOISE_DHLEN);
+	} else if (crypto_scalarmult_base(hs->s_pub, hs->s_priv)) {
 		noise_hs_wipe(hs);
 		return -EINVAL;
 	}

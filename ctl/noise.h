@@ -65,6 +65,16 @@ int noise_hs_init(struct noise_hs *hs, bool initiator,
 		  const uint8_t s_priv[NOISE_DHLEN],
 		  const uint8_t rs[NOISE_DHLEN], const uint8_t *prologue,
 		  size_t prologue_len);
+/*
+ * The same with the static key's public half given (s_pub), as the
+ * caller that keeps one key for many handshakes has it: one X25519
+ * base-point multiplication less per handshake.
+ */
+int noise_hs_init_keyed(struct noise_hs *hs, bool initiator,
+			const uint8_t s_priv[NOISE_DHLEN],
+			const uint8_t s_pub[NOISE_DHLEN],
+			const uint8_t rs[NOISE_DHLEN], const uint8_t *prologue,
+			size_t prologue_len);
 /* Use this ephemeral key instead of a random one (known-answer tests). */
 void noise_hs_set_ephemeral(struct noise_hs *hs,
 			    const uint8_t e_priv[NOISE_DHLEN]);
