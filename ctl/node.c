@@ -325,10 +325,14 @@ static void send_udp(struct node *nd, struct tunnel *t, const void *buf,
 
 static bool hs_token(struct node *nd, uint64_t now)
 {
-	uint64_t add;
+	const uint64_t full_ns = HS_BURST * 1000000000ULL / HS_PACE_PER_S;
+	uint64_t add, gap;
 
 	if (now > nd->hs_refill_ns) {
-		add = (now - nd->hs_refill_ns) * HS_PACE_PER_S / 1000000000ULL;
+		/* Capped first: a long gap times the rate would overflow. */
+		gap = now - nd->hs_refill_ns;
+		add = gap >= full_ns ? HS_BURST :
+		      gap * HS_PACE_PER_S / 1000000000ULL;
 		if (nd->hs_tokens + add >= HS_BURST) {
 			nd->hs_tokens = HS_BURST;
 			nd->hs_refill_ns = now;
@@ -383,6 +387,11 @@ static void send_data(struct node *nd, struct tunnel *t, const uint8_t *pkt,
 		uint8_t *out = udp_batch_reserve(nd->tx, &t->endpoint,
 						 len + TUNCTL_DATA_OVERHEAD);
 
+		if (!out) {
+			/* Larger than any datagram: from_overlay stops these. */
+			t->drops[TDROP_POLICY]++;
+			return;
+		}
 		n = session_encrypt(&t->cur, pkt, len, flags, out, now);
 		if (n >= 0)
 			udp_batch_commit(nd->tx, n);
@@ -481,8 +490,19 @@ static void from_overlay(struct node *nd, const struct virtio_net_hdr *vh,
 	if (p.frag == INNER_FRAG_FIRST)
 		frag_trail_note(&nd->frags, &p, true, (uint32_t)(t - nd->tunnels),
 				now);
-	partial = t->cur.valid && t->cur.features & TUNCTL_FEAT_CSUM_PARTIAL;
+	/* A session send_data will use: else the packet may be queued. */
+	partial = !session_expired(&t->cur, now) &&
+		  t->cur.features & TUNCTL_FEAT_CSUM_PARTIAL;
 	if (vh->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+		/*
+		 * The kernel never hands over more than the overlay MTU (it
+		 * fragments); a packet injected larger could not cross the
+		 * wire in one datagram anyway.
+		 */
+		if (len > OVERLAY_MTU) {
+			t->drops[TDROP_POLICY]++;
+			return;
+		}
 		ret = offload_csum_prepare(vh, pkt, len, partial);
 		if (ret < 0)
 			t->drops[TDROP_POLICY]++;
@@ -491,7 +511,7 @@ static void from_overlay(struct node *nd, const struct virtio_net_hdr *vh,
 				  ret ? TUNCTL_DATA_F_CSUM_PARTIAL : 0, now);
 		return;
 	}
-	if (offload_split_init(&split, vh, pkt, len, partial)) {
+	if (offload_split_init(&split, vh, pkt, len, OVERLAY_MTU, partial)) {
 		t->drops[TDROP_POLICY]++;
 		return;
 	}
@@ -652,9 +672,9 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		    const struct sockaddr_in *from, uint64_t now)
 {
 	static uint8_t pt[PKT_MAX];
-	const struct tunctl_msg_data *h = (const void *)msg;
-	uint32_t index = le32toh(h->receiver);
-	struct tunnel *t = index_table_get(&nd->index, index);
+	struct tunctl_msg_data h;
+	uint32_t index;
+	struct tunnel *t;
 	struct session *s = NULL;
 	struct virtio_net_hdr vh;
 	struct inner_pkt p;
@@ -662,6 +682,10 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 	bool partial;
 	long n;
 
+	/* Copied out: in a UDP GRO run a message need not be aligned. */
+	memcpy(&h, msg, sizeof(h));
+	index = le32toh(h.receiver);
+	t = index_table_get(&nd->index, index);
 	if (!t)
 		return;
 	if (t->cur.valid && t->cur.local_index == index)

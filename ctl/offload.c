@@ -124,30 +124,39 @@ bool offload_partial_hdr(const uint8_t *pkt, size_t len,
 int offload_csum_prepare(const struct virtio_net_hdr *vh, uint8_t *pkt,
 			 size_t len, bool partial_ok)
 {
-	size_t start = le16toh(vh->csum_start);
-	size_t at = start + le16toh(vh->csum_offset);
 	struct virtio_net_hdr want;
+	size_t start, at;
 	uint16_t v;
 
 	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
 		return 0;
-	/* Odd starts do not happen for IPv4 L4 headers; refuse them. */
-	if (start & 1 || start >= len || at + 2 > len)
+	/*
+	 * Only the TCP or UDP checksum field, where the kernel's own stack
+	 * puts it. The policy has judged this packet already: a checksum
+	 * written anywhere else (the ports, the addresses) would change
+	 * what it judged. A packet injected with other offsets is refused.
+	 */
+	if (!offload_partial_hdr(pkt, len, &want) ||
+	    want.csum_start != vh->csum_start ||
+	    want.csum_offset != vh->csum_offset)
 		return -EINVAL;
-	/* Where the peer's kernel would put it: leave it to that kernel. */
-	if (partial_ok && offload_partial_hdr(pkt, len, &want) &&
-	    want.csum_start == vh->csum_start &&
-	    want.csum_offset == vh->csum_offset)
+	/* The peer finishes it: leave it to its kernel. */
+	if (partial_ok)
 		return 1;
+	start = le16toh(want.csum_start);
+	at = start + le16toh(want.csum_offset);
 	/* The field holds the pseudo-header's sum already. */
 	v = ~fold(sum_words(0, pkt + start, len - start));
+	/* UDP's 0 means "no checksum": a sum that comes out 0 is sent as ~0. */
+	if (!v && pkt[9] == IPPROTO_UDP)
+		v = 0xffff;
 	memcpy(pkt + at, &v, 2);
 	return 0;
 }
 
 int offload_split_init(struct offload_split *s,
 		       const struct virtio_net_hdr *vh, uint8_t *pkt,
-		       size_t len, bool partial)
+		       size_t len, size_t max_seg, bool partial)
 {
 	size_t ihl, thl;
 
@@ -162,7 +171,8 @@ int offload_split_init(struct offload_split *s,
 	if (ihl < 20 || len < ihl + 20)
 		return -EINVAL;
 	thl = (pkt[ihl + 12] >> 4) * 4;
-	if (thl < 20 || len <= ihl + thl || !le16toh(vh->gso_size))
+	if (thl < 20 || len <= ihl + thl || !le16toh(vh->gso_size) ||
+	    ihl + thl + le16toh(vh->gso_size) > max_seg)
 		return -EINVAL;
 	s->pkt = pkt;
 	s->len = len;

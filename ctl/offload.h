@@ -39,9 +39,9 @@ bool offload_partial_hdr(const uint8_t *pkt, size_t len,
 
 /*
  * A packet read from the overlay, as vh says: 1 when it may go as it is,
- * partial (partial_ok, and offload_partial_hdr agrees with vh); 0 when
- * it needs no checksum or has had it finished here, in place; -EINVAL
- * if the header points outside the packet.
+ * partial (partial_ok); 0 when it needs no checksum or has had it
+ * finished here, in place; -EINVAL when vh asks for a checksum anywhere
+ * but where offload_partial_hdr puts it (the caller drops the packet).
  */
 int offload_csum_prepare(const struct virtio_net_hdr *vh, uint8_t *pkt,
 			 size_t len, bool partial_ok);
@@ -64,13 +64,14 @@ struct offload_split {
 
 /*
  * Prepare to split pkt (len bytes) as vh says, with partial checksums
- * or finished ones. 0; -EINVAL for anything but a sane TCPV4
- * super-packet (the caller drops it and counts it). pkt is overwritten
- * as the segments are built.
+ * or finished ones, into segments of max_seg bytes at most. 0; -EINVAL
+ * for anything but a sane TCPV4 super-packet whose segments fit (the
+ * caller drops it and counts it). pkt is overwritten as the segments
+ * are built.
  */
 int offload_split_init(struct offload_split *s,
 		       const struct virtio_net_hdr *vh, uint8_t *pkt,
-		       size_t len, bool partial);
+		       size_t len, size_t max_seg, bool partial);
 /*
  * The next segment, inside pkt, and its length in *len: headers fixed
  * up (length, id, checksums, sequence, flags). Valid until the next

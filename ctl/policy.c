@@ -184,18 +184,29 @@ static bool trail_is(const struct frag_trail_entry *e,
 void frag_trail_note(struct frag_trail *ft, const struct inner_pkt *p,
 		     bool outbound, uint32_t tunnel, uint64_t now_ns)
 {
-	struct frag_trail_entry *e, *use = &ft->e[0];
+	struct frag_trail_entry *e, *use = &ft->e[0], *own = NULL;
+	unsigned int mine = 0;
 	size_t i;
 
 	for (i = 0; i < FRAG_TRAIL; i++) {
 		e = &ft->e[i];
 		if (trail_is(e, p, outbound, now_ns)) {
-			use = e;	/* the id again: its newest first wins */
+			use = own = e;	/* the id again: its newest first wins */
+			mine = 0;
 			break;
 		}
 		if (e->seen < use->seen)
 			use = e;	/* free (0) or oldest */
+		if (e->seen && now_ns - e->seen < FRAG_TRAIL_NS &&
+		    e->tunnel == tunnel) {
+			mine++;
+			if (!own || e->seen < own->seen)
+				own = e;
+		}
 	}
+	/* A tunnel at its share makes room in its own trails, not others'. */
+	if (mine >= FRAG_TRAIL_PER_TUNNEL)
+		use = own;
 	use->saddr = p->saddr;
 	use->daddr = p->daddr;
 	use->id = p->frag_id;

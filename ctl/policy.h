@@ -109,9 +109,12 @@ enum inner_verdict policy_flow(struct flow_ports *f,
  * same tunnel, direction, addresses, protocol and IP id, for
  * FRAG_TRAIL_NS. Anything else without a first fragment that passed
  * finds nothing here and is dropped. A fixed table for the node: the
- * oldest trail makes room for a new one.
+ * oldest trail makes room for a new one, but a tunnel holding
+ * FRAG_TRAIL_PER_TUNNEL live trails gives up its own oldest, so that the
+ * peer of one tunnel cannot push the others' out.
  */
 #define FRAG_TRAIL 256
+#define FRAG_TRAIL_PER_TUNNEL 32
 #define FRAG_TRAIL_NS (5ULL * 1000000000ULL)
 
 struct frag_trail_entry {

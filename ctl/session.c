@@ -76,40 +76,46 @@ bool session_wants_rekey(const struct session *s, uint64_t now_ns)
 long session_encrypt(struct session *s, const uint8_t *pt, size_t len,
 		     uint8_t flags, uint8_t *out, uint64_t now_ns)
 {
-	struct tunctl_msg_data *h = (struct tunctl_msg_data *)out;
+	struct tunctl_msg_data h = {
+		.type = TUNCTL_MSG_DATA,
+		.flags = flags,
+		.tunnel_id = htobe16(s->tunnel_id),
+		.receiver = htole32(s->remote_index),
+		.counter = htole64(s->send_counter),
+	};
 
 	if (session_expired(s, now_ns))
 		return -EKEYEXPIRED;
-	memset(h, 0, sizeof(*h));
-	h->type = TUNCTL_MSG_DATA;
-	h->flags = flags;
-	h->tunnel_id = htobe16(s->tunnel_id);
-	h->receiver = htole32(s->remote_index);
-	h->counter = htole64(s->send_counter);
-	cipher_seal(&s->send_key, s->send_counter++, out, sizeof(*h), pt, len,
-		    out + sizeof(*h));
+	/* Copied in: out need not be aligned (a UDP GSO batch). */
+	memcpy(out, &h, sizeof(h));
+	cipher_seal(&s->send_key, s->send_counter++, out, sizeof(h), pt, len,
+		    out + sizeof(h));
 	return (long)(len + TUNCTL_DATA_OVERHEAD);
 }
 
 long session_decrypt(struct session *s, const uint8_t *msg, size_t len,
 		     uint8_t *pt, uint8_t *flags, uint64_t now_ns)
 {
-	const struct tunctl_msg_data *h = (const struct tunctl_msg_data *)msg;
+	struct tunctl_msg_data h;
 	uint64_t counter;
 
-	if (len < TUNCTL_DATA_OVERHEAD || be16toh(h->tunnel_id) != s->tunnel_id)
+	if (len < TUNCTL_DATA_OVERHEAD)
+		return -EBADMSG;
+	/* Copied out: msg need not be aligned (a UDP GRO run). */
+	memcpy(&h, msg, sizeof(h));
+	if (be16toh(h.tunnel_id) != s->tunnel_id)
 		return -EBADMSG;
 	if (!s->valid || now_ns - s->created_ns >= session_timers.reject_after_ns)
 		return -EKEYEXPIRED;
-	counter = le64toh(h->counter);
+	counter = le64toh(h.counter);
 	if (counter >= REJECT_AFTER_MESSAGES)
 		return -ESTALE;
-	if (cipher_open(&s->recv_key, counter, msg, sizeof(*h),
-			msg + sizeof(*h), len - sizeof(*h), pt))
+	if (cipher_open(&s->recv_key, counter, msg, sizeof(h),
+			msg + sizeof(h), len - sizeof(h), pt))
 		return -EBADMSG;
 	/* Only an authentic counter may move the window. */
 	if (!replay_check(&s->replay, counter))
 		return -ESTALE;
-	*flags = h->flags;
+	*flags = h.flags;
 	return (long)(len - TUNCTL_DATA_OVERHEAD);
 }

@@ -20,6 +20,8 @@ void udp_batch_init(struct udp_batch *b, int fd)
 uint8_t *udp_batch_reserve(struct udp_batch *b, const struct sockaddr_in *dst,
 			   size_t len)
 {
+	if (len > sizeof(b->buf))
+		return NULL;
 	if (b->n && (b->closed || len > b->seg || b->n == UDP_BATCH_SEGS ||
 		     b->len + len > sizeof(b->buf) ||
 		     b->dst.sin_addr.s_addr != dst->sin_addr.s_addr ||
@@ -71,13 +73,17 @@ void udp_batch_flush(struct udp_batch *b)
 		return;
 	if (b->n > 1 && !b->gso_off) {
 		ret = send_gso(b);
-		/* No segmentation on this route: datagram by datagram. */
-		if (ret == -EIO || ret == -EINVAL || ret == -ENOPROTOOPT)
+		/*
+		 * The socket or device cannot segment (no UDP_SEGMENT, no
+		 * checksum offload): never again. This batch cannot (EINVAL:
+		 * say a path with a smaller MTU): this one by one.
+		 */
+		if (ret == -EIO || ret == -ENOPROTOOPT)
 			b->gso_off = true;
-		else
+		else if (ret != -EINVAL)
 			b->sends++;
 	}
-	if (b->n == 1 || b->gso_off) {
+	if (b->n == 1 || b->gso_off || ret == -EINVAL) {
 		for (off = 0; off < b->len; off += len) {
 			len = b->len - off < b->seg ? b->len - off : b->seg;
 			sendto(b->fd, b->buf + off, len, 0,

@@ -34,7 +34,8 @@ struct udp_batch {
 void udp_batch_init(struct udp_batch *b, int fd);
 /*
  * Room for one datagram of len bytes to dst, sending what is batched
- * first if it cannot join. Write it there, then udp_batch_commit.
+ * first if it cannot join. Write it there, then udp_batch_commit. NULL
+ * for a datagram larger than a batch (UDP_BATCH_BYTES).
  */
 uint8_t *udp_batch_reserve(struct udp_batch *b, const struct sockaddr_in *dst,
 			   size_t len);

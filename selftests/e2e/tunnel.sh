@@ -158,6 +158,46 @@ s.sendto(ip + payload, ("100.64.0.2", 0))'
 sleep 0.3
 check_eq "a lone later fragment for tunnel 11's port: dropped at the hub" \
 	$((n0 + 1)) "$(no_tunnel)"
+
+# A checksum to finish somewhere the kernel's stack never puts it: the
+# daemon would write it after the policy judged the packet, over the
+# port or an address. inject_syn OFFSET SPORT: a TCP SYN for tunnel 10
+# (to :8883) sent into tunctl0 with a virtio-net header asking for its
+# checksum at OFFSET from the TCP header (16 is TCP's own field).
+inject_syn() {
+	nsx "$HUB" python3 - "$1" "$2" <<'PY'
+import socket, struct, sys
+off, sport = int(sys.argv[1]), int(sys.argv[2])
+src, dst = socket.inet_aton("100.64.0.1"), socket.inet_aton("100.64.0.2")
+def fold(s):
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0x4000, 64, 6, 0, src, dst)
+ip = ip[:10] + struct.pack("!H", ~fold(sum(struct.unpack("!10H", ip))) & 0xffff) + ip[12:]
+pseudo = fold(sum(struct.unpack("!4H", src + dst)) + 6 + 20)
+tcp = struct.pack("!HHIIBBHHH", sport, 8883, 1, 0, 0x50, 0x02, 65535, pseudo, 0)
+vnet = struct.pack("<BBHHHH", 1, 0, 0, 0, 20, off)	# NEEDS_CSUM at 20 + off
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.setsockopt(263, 15, 1)	# SOL_PACKET, PACKET_VNET_HDR
+s.sendto(vnet + ip + tcp, ("tunctl0", 0x0800))
+PY
+}
+policy10() {
+	tunnel_field hub 10 drops |
+		python3 -c 'import sys,ast; print(ast.literal_eval(sys.stdin.read())["policy"])'
+}
+cap_start inj "$CLOUD" tunctl0
+p0=$(policy10)
+inject_syn 2 40101	# the checksum over the destination port
+inject_syn 16 40102	# where TCP's is: a control that must arrive
+sleep 0.5
+cap_stop inj
+check_eq "NEEDS_CSUM over the port: dropped at the hub, counted as policy" \
+	$((p0 + 1)) "$(policy10)"
+check_eq "  and nothing of it reached the cloud" 0 "$(cap_count inj "tcp port 40101")"
+check_eq "NEEDS_CSUM where TCP's is: the SYN reached the cloud" 1 \
+	"$(cap_count inj "tcp port 40102 and tcp[tcpflags] == tcp-syn")"
 capture_stop >/dev/null
 # Everything but ARP and ND: what the capture was asked to watch.
 tcpdump -nn -r "$WORK/cap.pcap" "$CAP_FILTER" 2>/dev/null >"$WORK/wire.txt"

@@ -159,10 +159,26 @@ START_TEST(test_csum_prepare)
 		ck_assert(!memcmp(pkt + 20 + off + 2, orig + 20 + off + 2,
 				  len - 20 - off - 2));
 	}
-	/* A start the peer's kernel would not choose is finished here. */
+	/*
+	 * Anywhere but the L4 checksum field: refused, finished or not. A
+	 * checksum written over the ports or addresses after the policy
+	 * judged them would change the packet it judged.
+	 */
 	len = make_pkt(pkt, IPPROTO_UDP, 100, 0, 1);
+	memcpy(orig, pkt, len);
 	vh = needs_csum(20, 16);
-	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, true), 0);
+	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, true), -EINVAL);
+	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, false), -EINVAL);
+	vh = needs_csum(20, 2);		/* the destination port */
+	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, false), -EINVAL);
+	vh = needs_csum(0, 16);		/* the destination address */
+	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, false), -EINVAL);
+	ck_assert(!memcmp(pkt, orig, len));
+	/* Not TCP or UDP: no checksum of ours to finish. */
+	pkt[9] = IPPROTO_ICMP;
+	vh = needs_csum(20, 2);
+	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, true), -EINVAL);
+	pkt[9] = IPPROTO_UDP;
 	/* Outside the packet, or odd: refused. */
 	vh = needs_csum(20, (uint16_t)len);
 	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, true), -EINVAL);
@@ -170,6 +186,22 @@ START_TEST(test_csum_prepare)
 	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, true), -EINVAL);
 	vh = needs_csum(21, 6);
 	ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, true), -EINVAL);
+	/* A UDP sum that comes out 0 goes as 0xffff (0 is "no checksum"). */
+	{
+		uint32_t part;
+		uint16_t w;
+
+		len = make_pkt(pkt, IPPROTO_UDP, 100, 0, 1);
+		pkt[len - 2] = pkt[len - 1] = 0;
+		part = ref_fold(ref_sum(pkt + 20, len - 20, 0));
+		w = (uint16_t)~part;
+		pkt[len - 2] = (uint8_t)(w >> 8);
+		pkt[len - 1] = (uint8_t)w;
+		vh = needs_csum(20, 6);
+		ck_assert_int_eq(offload_csum_prepare(&vh, pkt, len, false), 0);
+		ck_assert_uint_eq(get16(pkt + 26), 0xffff);
+		ck_assert(l4_csum_ok(pkt, len));
+	}
 	/* No NEEDS_CSUM: nothing to do, nothing touched. */
 	memset(&vh, 0, sizeof(vh));
 	memcpy(orig, pkt, len);
@@ -241,7 +273,7 @@ static void check_split(size_t payload, uint16_t mss, bool partial)
 	/* FIN, PSH and CWR: the first keeps CWR, the last FIN and PSH. */
 	len = make_super(pkt, payload, mss, 0x80 | 0x10 | 0x08 | 0x01, &vh);
 	memcpy(orig, pkt, len);
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, partial), 0);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, partial), 0);
 	while ((seg = offload_split_next(&s, &n))) {
 		size_t pay = n - 40;
 		uint8_t fl = seg[33];
@@ -291,26 +323,32 @@ START_TEST(test_split_refuses)
 
 	len = make_super(pkt, 3000, 1000, 0x10, &vh);
 	vh.gso_type = VIRTIO_NET_HDR_GSO_UDP;
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, false), -EINVAL);
 	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, false), -EINVAL);
 	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN;
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, false), 0);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, false), 0);
 	vh.gso_size = 0;
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, false), -EINVAL);
 	vh.gso_size = 1000;
 	pkt[9] = IPPROTO_UDP;
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, false), -EINVAL);
 	pkt[9] = IPPROTO_TCP;
 	pkt[0] = 0x44;
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, false), -EINVAL);
 	pkt[0] = 0x45;
 	pkt[32] = 0x40;	/* a 16-byte TCP header */
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, false), -EINVAL);
 	pkt[32] = 0x50;
+	/* Segments larger than the caller allows (the overlay MTU). */
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, 1039, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, 1040, false), 0);
+	vh.gso_size = 65000;
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, 1420, false), -EINVAL);
+	vh.gso_size = 1000;
 	/* Headers and nothing else. */
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, 40, false), -EINVAL);
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, 39, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, 40, OFFLOAD_PKT_MAX, false), -EINVAL);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, 39, OFFLOAD_PKT_MAX, false), -EINVAL);
 }
 END_TEST
 
@@ -326,7 +364,7 @@ START_TEST(test_gro_joins)
 
 	len = make_super(pkt, 20 * 1400, 1400, 0x10 | 0x08, &vh);
 	memcpy(orig, pkt, len);
-	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, true), 0);
+	ck_assert_int_eq(offload_split_init(&s, &vh, pkt, len, OFFLOAD_PKT_MAX, true), 0);
 	while ((seg = offload_split_next(&s, &n)))
 		ck_assert(offload_gro_add(&g, seg, n, true));
 	out = offload_gro_finish(&g);

@@ -207,11 +207,41 @@ START_TEST(test_frag_trail)
 	other = first;
 	for (i = 0; i < FRAG_TRAIL; i++) {
 		other.frag_id = (uint16_t)(0x5000 + i);
-		frag_trail_note(&ft, &other, true, 1, now + 10 + i);
+		frag_trail_note(&ft, &other, true, 100 + i % 16, now + 10 + i);
 	}
 	ck_assert_int_eq(frag_trail_find(&ft, &later, true, now + 10 + i), -1);
 	other.frag_id = 0x5000 + FRAG_TRAIL - 1;
-	ck_assert_int_eq(frag_trail_find(&ft, &other, true, now + 10 + i), 1);
+	ck_assert_int_eq(frag_trail_find(&ft, &other, true, now + 10 + i),
+			 100 + (FRAG_TRAIL - 1) % 16);
+}
+END_TEST
+
+/* One tunnel's peer cannot push another tunnel's trails out. */
+START_TEST(test_frag_trail_share)
+{
+	static struct frag_trail ft;
+	struct inner_pkt p = { .saddr = 1, .daddr = 2, .proto = IPPROTO_UDP,
+			       .frag = INNER_FRAG_FIRST };
+	uint64_t now = 1000;
+	unsigned int i, held = 0;
+
+	p.frag_id = 7;
+	frag_trail_note(&ft, &p, false, 9, now);
+	/* Tunnel 1 notes far more than the table holds. */
+	for (i = 0; i < 4 * FRAG_TRAIL; i++) {
+		p.frag_id = (uint16_t)(1000 + i);
+		frag_trail_note(&ft, &p, false, 1, now + 1 + i);
+	}
+	p.frag_id = 7;
+	ck_assert_int_eq(frag_trail_find(&ft, &p, false, now + 2000), 9);
+	/* It keeps its newest FRAG_TRAIL_PER_TUNNEL, no more. */
+	for (i = 0; i < 4 * FRAG_TRAIL; i++) {
+		p.frag_id = (uint16_t)(1000 + i);
+		held += frag_trail_find(&ft, &p, false, now + 2000) == 1;
+	}
+	ck_assert_uint_eq(held, FRAG_TRAIL_PER_TUNNEL);
+	p.frag_id = (uint16_t)(1000 + 4 * FRAG_TRAIL - 1);
+	ck_assert_int_eq(frag_trail_find(&ft, &p, false, now + 2000), 1);
 }
 END_TEST
 
@@ -377,6 +407,7 @@ Suite *policy_suite(void)
 	tcase_add_loop_test(tc, test_fragment_parse, 0,
 			    sizeof(frag_cases) / sizeof(frag_cases[0]));
 	tcase_add_test(tc, test_frag_trail);
+	tcase_add_test(tc, test_frag_trail_share);
 	tcase_add_test(tc, test_flows);
 	tcase_add_loop_test(tc, test_kinds_table, 0, sizeof(kinds) / sizeof(kinds[0]));
 	tcase_add_test(tc, test_internet_flows);

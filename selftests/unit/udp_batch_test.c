@@ -168,6 +168,20 @@ START_TEST(test_batch_limits)
 }
 END_TEST
 
+/* Nothing larger than a batch is ever taken (it would not fit). */
+START_TEST(test_too_large)
+{
+	struct rig r;
+
+	rig_up(&r);
+	ck_assert_ptr_null(udp_batch_reserve(r.b, &r.dst, UDP_BATCH_BYTES + 1));
+	ck_assert_ptr_nonnull(udp_batch_reserve(r.b, &r.dst, UDP_BATCH_BYTES));
+	ck_assert_uint_eq(r.b->n, 0);
+	udp_batch_flush(r.b);
+	ck_assert_uint_eq(r.b->sends, 0);
+}
+END_TEST
+
 /* Where GSO is off (a device that cannot segment), one by one. */
 START_TEST(test_without_gso)
 {
@@ -193,6 +207,7 @@ Suite *udp_batch_suite(void)
 	tcase_add_test(tc, test_one_send_per_batch);
 	tcase_add_test(tc, test_batch_cut);
 	tcase_add_test(tc, test_batch_limits);
+	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_without_gso);
 	suite_add_tcase(s, tc);
 	return s;
