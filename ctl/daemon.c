@@ -214,8 +214,6 @@ int daemon_config_path(const char *dev, char *out, size_t sz)
 	return out[0] ? 0 : -ENOENT;
 }
 
-#define TICK_MS 250
-
 /*
  * Set up what the daemon runs: the tunnel engine when the config has
  * tunnels, the control socket. Errors are reported; -errno.
@@ -292,7 +290,7 @@ static int daemon_loop(const char *dev, int sfd, struct node *nd,
 			if (has_node)
 				node_tick(nd);
 			relay_resolve_missing(dev);
-			next_tick = now + TICK_MS * 1000000ULL;
+			next_tick = now + NODE_TICK_MS * 1000000ULL;
 		}
 		wait_ms = (int)((next_tick - now) / 1000000) + 1;
 		if (poll(pfd, 4, wait_ms) <= 0)

@@ -316,12 +316,20 @@ static void send_udp(struct node *nd, struct tunnel *t, const void *buf,
  * Initiations are paced: HS_BURST at once, then HS_PACE_PER_S. A node
  * with thousands of client tunnels would otherwise spend seconds of DH
  * before its attach returns, and send a burst that the server's XDP
- * (TUNCTL_HS_DEFAULT_RATE per CPU per second) mostly drops, each loss
- * retried only after the 5 s rekey timeout. Paced just under one
- * server CPU's budget, they all get through, and sooner.
+ * (TUNCTL_HS_DEFAULT_RATE, 256, per CPU per second) mostly drops, each
+ * loss retried only after the 5 s rekey timeout. A bucket sends at most
+ * HS_BURST + HS_PACE_PER_S in any second: under what one server CPU
+ * admits even when all arrive on one, with room for its coarse clock,
+ * so they all get through, and sooner. Queued ones start at the tick,
+ * so the bucket must hold a tick's worth, or the rest would be lost
+ * and the pace fall to HS_BURST a tick.
  */
-#define HS_BURST	64
-#define HS_PACE_PER_S	250
+#define HS_BURST	48
+#define HS_PACE_PER_S	190
+_Static_assert(HS_BURST + HS_PACE_PER_S < TUNCTL_HS_DEFAULT_RATE * 95 / 100,
+	       "initiations paced under the server's XDP budget");
+_Static_assert(HS_BURST >= HS_PACE_PER_S * NODE_TICK_MS / 1000,
+	       "the bucket holds what a tick accrues");
 
 static bool hs_token(struct node *nd, uint64_t now)
 {

@@ -127,7 +127,11 @@ int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf);
 void node_stop(struct node *nd);
 void node_on_tun(struct node *nd);
 void node_on_udp(struct node *nd);
-/* Timers: handshake retries, session expiry; call a few times a second. */
+/*
+ * Timers: handshake retries, session expiry, paced initiations; call
+ * every NODE_TICK_MS.
+ */
+#define NODE_TICK_MS 250
 void node_tick(struct node *nd);
 /*
  * Apply a changed config: unchanged tunnels keep their sessions, removed
