@@ -26,7 +26,7 @@
 #    tunnels on the cloud. Two runs:
 #    a. As shipped: the time from the hub's `attach` to all N "active" in
 #       the hub's `tunnel list -j` (polled every 50 ms), and N over it.
-#       A client paces its initiations (64 at once, then 250/s), under
+#       A client paces its initiations (48 at once, then 190/s), under
 #       what the server's XDP admits (256 handshake messages per CPU per
 #       second), so this is that pace, and the XDP counters should show
 #       nothing dropped for rate.
@@ -58,8 +58,8 @@
 #    an operator's would (less nsenter).
 # 3. A 10,000-tunnel config: `check-config`, `attach` on the server side
 #    (parse, datapath, daemon start with every tunnel's keys) and on the
-#    client side (the same plus 10,000 initiations, sent before attach
-#    returns), `reload` from 1 tunnel to 10,000 and of the unchanged
+#    client side (the same plus the first 48 initiations; the rest are
+#    paced after attach returns), `reload` from 1 tunnel to 10,000 and of the unchanged
 #    10,000, `detach`, and `tunnel list -j` (which must list them all and
 #    leave the daemon running).
 # 4. Daemon memory: VmRSS of each node's daemon (pid file in the run dir)
@@ -515,10 +515,11 @@ detach cloud
 
 # --- 3 and 4: 10,000 tunnels ---------------------------------------------------
 
-# The server side three times over (medians: this 2-CPU machine is
-# shared, single runs vary by half); the client side once, as its
-# initiations keep its daemon busy for seconds.
-say "$BIG_N tunnels: apply, reload, list, memory (server side 3 times)"
+# Each side three times over (medians: this 2-CPU machine is shared,
+# single runs vary by half). The client's initiations are paced, so its
+# attach does 48 of them and returns; the rest would go on in the
+# background, so it is detached before the next sample.
+say "$BIG_N tunnels: apply, reload, list, memory (each side 3 times)"
 # sample NAME CMD...: timed, the time appended to $WORK/NAME ("failed"
 # for a failed command).
 sample() {
@@ -546,20 +547,25 @@ for m in big_check_config_s big_attach_server_s big_detach_server_s \
 done
 res rss_kb_${BIG_N}_server "$(median "$WORK/rss_big_server" 1)"
 res rss_kb_${BIG_N}_server_after_reloads "$(rss_kb cloud)"
-timed t hub attach "$HDEV" --config "$WORK/c$BIG_N.json" ||
-	die "hub attach of $BIG_N tunnels: $(cat "$WORK/last.out")"
-res big_attach_client_s "$t"
+for i in 1 2 3; do
+	[ "$i" = 1 ] || sample big_detach_client_s hub detach "$HDEV"
+	sample big_attach_client_s hub attach "$HDEV" --config "$WORK/c$BIG_N.json" ||
+		die "hub attach of $BIG_N tunnels: $(cat "$WORK/last.out")"
+done
+res big_attach_client_s "$(median "$WORK/big_attach_client_s" 1)"
+res big_attach_client_s_max "$(sort -g "$WORK/big_attach_client_s" | tail -1)"
 res rss_kb_${BIG_N}_client "$(rss_kb hub)"
-# Last: at this size the answer has outgrown the CLI's 1 MiB buffer and
-# the daemon died of SIGPIPE writing the rest.
+# All 10,000 (about 2 MB of JSON) must come whole and leave the daemon
+# running: once they did neither (a fixed 1 MiB buffer in the CLI, and
+# the daemon died of SIGPIPE writing the rest).
 timed t cloud tunnel list -j
 res big_list_s "$t"
 read -r listed _ < <(cb count id <"$WORK/last.out")
 res big_list_tunnels "$listed"
 sleep 0.3
 res big_list_daemon_alive "$([ -n "$(cloud status "$CDEV" | grep 'daemon running')" ] && echo 1 || echo 0)"
-timed t hub detach "$HDEV"
-res big_detach_client_s "$t"
+sample big_detach_client_s hub detach "$HDEV"
+res big_detach_client_s "$(median "$WORK/big_detach_client_s" 1)"
 detach cloud
 
 # --- 5: idle bytes per day ---------------------------------------------------
@@ -611,8 +617,8 @@ row "$BIG_N tunnels: attach, server side" "$(r big_attach_server_s) s, $(r big_a
 row "$BIG_N tunnels: reload from 1 tunnel, server side" "$(r big_reload_new_s) s, $(r big_reload_new_s_max) s" "<= 1 s"
 row "$BIG_N tunnels: reload, unchanged, server side" "$(r big_reload_same_s) s, $(r big_reload_same_s_max) s"
 row "$BIG_N tunnels: detach, server side" "$(r big_detach_server_s) s, $(r big_detach_server_s_max) s"
-row "$BIG_N tunnels: attach, client side (once)" "$(r big_attach_client_s) s" "<= 1 s"
-row "$BIG_N tunnels: detach, client side (once)" "$(r big_detach_client_s) s"
+row "$BIG_N tunnels: attach, client side" "$(r big_attach_client_s) s, $(r big_attach_client_s_max) s" "<= 1 s"
+row "$BIG_N tunnels: detach, client side (median)" "$(r big_detach_client_s) s"
 row "$BIG_N tunnels: tunnel list -j: time, listed, alive" \
 	"$(r big_list_s) s, $(r big_list_tunnels), $(r big_list_daemon_alive)" "$BIG_N, 1"
 row "daemon RSS (server / client), 1 tunnel, active" "$(mb rss_kb_1_server) / $(mb rss_kb_1_client)"
