@@ -10,15 +10,11 @@
 #include <errno.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "offload.h"
 
-#define TCP_FIN	0x01
-#define TCP_SYN	0x02
-#define TCP_RST	0x04
-#define TCP_PSH	0x08
-#define TCP_ACK	0x10
-#define TCP_CWR	0x80
+#define TH_CWR	0x80	/* not in glibc's netinet/tcp.h */
 
 static uint64_t sum_words(uint64_t sum, const uint8_t *p, size_t len)
 {
@@ -53,11 +49,6 @@ static uint16_t fold(uint64_t sum)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
-}
-
-uint16_t csum_fold_buf(const uint8_t *buf, size_t len, uint32_t seed)
-{
-	return fold(sum_words(seed, buf, len));
 }
 
 /* The TCP pseudo-header of an IPv4 packet with l4_len bytes of TCP. */
@@ -211,9 +202,9 @@ uint8_t *offload_split_next(struct offload_split *s, size_t *len)
 	put32(th + 4, get32(th + 4) + (uint32_t)s->off);
 	/* As the kernel's TSO: FIN and PSH end the burst, CWR starts it. */
 	if (s->i != s->n - 1)
-		th[13] &= ~(TCP_FIN | TCP_PSH);
+		th[13] &= ~(TH_FIN | TH_PUSH);
 	if (s->i)
-		th[13] &= ~TCP_CWR;
+		th[13] &= ~TH_CWR;
 	if (s->partial) {
 		/* What a NEEDS_CSUM packet carries: the pseudo-header's sum. */
 		v = fold(pseudo_tcp4(out, tot - ihl));
@@ -243,7 +234,7 @@ static bool gro_candidate(const uint8_t *pkt, size_t len, size_t *thl)
 	*thl = (pkt[20 + 12] >> 4) * 4;
 	if (*thl < 20 || len <= 20 + *thl)
 		return false;
-	return (pkt[20 + 13] & ~TCP_PSH) == TCP_ACK;
+	return (pkt[20 + 13] & ~TH_PUSH) == TH_ACK;
 }
 
 /* Same flow and same headers but for length, id, checksums, seq, PSH. */
@@ -276,7 +267,7 @@ bool offload_gro_add(struct offload_gro *g, const uint8_t *pkt, size_t len,
 		g->next_seq = get32(pkt + 24) + (uint32_t)pay;
 		g->segs = 1;
 		g->partial = partial;
-		g->closed = pkt[20 + 13] & TCP_PSH;
+		g->closed = pkt[20 + 13] & TH_PUSH;
 		return true;
 	}
 	if (g->closed || g->segs >= OFFLOAD_GRO_SEGS ||
@@ -288,8 +279,8 @@ bool offload_gro_add(struct offload_gro *g, const uint8_t *pkt, size_t len,
 	g->len += pay;
 	g->next_seq += (uint32_t)pay;
 	g->segs++;
-	if (pkt[20 + 13] & TCP_PSH) {
-		p[20 + 13] |= TCP_PSH;
+	if (pkt[20 + 13] & TH_PUSH) {
+		p[20 + 13] |= TH_PUSH;
 		g->closed = true;
 	}
 	if (pay < g->mss)

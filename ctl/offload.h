@@ -25,9 +25,6 @@
 #define OFFLOAD_GRO_SEGS	64	/* as the kernel's GRO */
 #define OFFLOAD_HDR_MAX		120	/* IPv4 and TCP headers with options */
 
-/* The Internet checksum of len bytes (folded, not complemented). */
-uint16_t csum_fold_buf(const uint8_t *buf, size_t len, uint32_t seed);
-
 /*
  * A packet that may cross the tunnel with its checksum partial (wire.h
  * TUNCTL_DATA_F_CSUM_PARTIAL): unfragmented IPv4 TCP or UDP with the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The inner-packet policy of a regular tunnel. */
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "policy.h"
@@ -122,9 +123,6 @@ enum inner_verdict policy_check(const struct tunnel_rule *r,
 	return INNER_OK;
 }
 
-#define TCP_SYN 0x02
-#define TCP_ACK 0x10
-
 static void flows_note(struct flow_ports *f, uint16_t port, uint64_t now)
 {
 	size_t i, oldest = 0;
@@ -167,16 +165,20 @@ enum inner_verdict policy_flow(struct flow_ports *f,
 		return INNER_OK;
 	}
 	if (p->proto == IPPROTO_TCP &&
-	    (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+	    (p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN)
 		return INNER_NOT_ALLOWED;
 	return flows_has(f, p->dport, now_ns) ? INNER_OK : INNER_NOT_ALLOWED;
+}
+
+static bool trail_live(const struct frag_trail_entry *e, uint64_t now_ns)
+{
+	return e->seen && now_ns - e->seen < FRAG_TRAIL_NS;
 }
 
 static bool trail_is(const struct frag_trail_entry *e,
 		     const struct inner_pkt *p, bool outbound, uint64_t now_ns)
 {
-	return e->seen && now_ns - e->seen < FRAG_TRAIL_NS &&
-	       e->saddr == p->saddr && e->daddr == p->daddr &&
+	return trail_live(e, now_ns) && e->saddr == p->saddr && e->daddr == p->daddr &&
 	       e->id == p->frag_id && e->proto == p->proto &&
 	       e->outbound == outbound;
 }
@@ -191,14 +193,13 @@ void frag_trail_note(struct frag_trail *ft, const struct inner_pkt *p,
 	for (i = 0; i < FRAG_TRAIL; i++) {
 		e = &ft->e[i];
 		if (trail_is(e, p, outbound, now_ns)) {
-			use = own = e;	/* the id again: its newest first wins */
+			use = e;	/* the id again: its newest first wins */
 			mine = 0;
 			break;
 		}
 		if (e->seen < use->seen)
 			use = e;	/* free (0) or oldest */
-		if (e->seen && now_ns - e->seen < FRAG_TRAIL_NS &&
-		    e->tunnel == tunnel) {
+		if (trail_live(e, now_ns) && e->tunnel == tunnel) {
 			mine++;
 			if (!own || e->seen < own->seen)
 				own = e;
