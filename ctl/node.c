@@ -654,24 +654,23 @@ static void gro_flush(struct node *nd)
 /*
  * A decrypted, vetted packet: joined to the batch, or written alone. A
  * partial checksum (wire.h) goes to the kernel as NEEDS_CSUM, as a
- * packet of its own stack would.
+ * packet of its own stack would: partial is that header, or NULL.
  */
 static void to_overlay(struct node *nd, const uint8_t *pkt, size_t len,
-		       bool partial)
+		       const struct virtio_net_hdr *partial)
 {
-	struct virtio_net_hdr vh = {};
+	static const struct virtio_net_hdr plain;
 	struct iovec iov[2] = {
-		{ .iov_base = &vh, .iov_len = sizeof(vh) },
+		{ .iov_base = (void *)(partial ? partial : &plain),
+		  .iov_len = sizeof(plain) },
 		{ .iov_base = (void *)pkt, .iov_len = len },
 	};
 
-	if (offload_gro_add(nd->gro, pkt, len, partial))
+	if (offload_gro_add(nd->gro, pkt, len, partial != NULL))
 		return;
 	gro_flush(nd);
-	if (offload_gro_add(nd->gro, pkt, len, partial))
+	if (offload_gro_add(nd->gro, pkt, len, partial != NULL))
 		return;
-	if (partial)
-		offload_partial_hdr(pkt, len, &vh);
 	if (writev(nd->tun_fd, iov, 2) < 0)
 		nd->tun_write_errors++;
 }
@@ -750,7 +749,7 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		  offload_partial_hdr(pt, n, &vh);
 	t->rx_packets++;
 	t->rx_bytes += n;
-	to_overlay(nd, pt, n, partial);
+	to_overlay(nd, pt, n, partial ? &vh : NULL);
 }
 
 static void on_message(struct node *nd, const uint8_t *buf, size_t len,
@@ -1167,9 +1166,12 @@ static int open_udp(const char *dev, uint16_t port)
 	int one = 1, bufsz = SOCKET_BUF_BYTES;
 
 	/*
-	 * Batches of 64 KB each way: room for a few in flight. GRO hands us
-	 * runs of datagrams in one read (node_on_udp splits them). Both are
-	 * only speed: without them the daemon works, one packet at a time.
+	 * 16 MB each way: a TCP stream through the tunnel arrives faster
+	 * than the daemon is scheduled at times, and with 4 MB the receive
+	 * queue overflowed (thousands of drops, as many retransmits). GRO
+	 * hands us runs of datagrams in one read (node_on_udp splits them).
+	 * Both are only speed: without them the daemon works, one packet at
+	 * a time.
 	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz)))
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
@@ -1194,9 +1196,9 @@ static int tunnel_init(struct node *nd, struct tunnel *t, size_t i)
 	size_t n_via;
 
 	/*
-	 * t is fresh from alloc_tables(), zeroed by calloc: no memset, so
-	 * that the sessions' pages (4 KB a tunnel, key schedules included)
-	 * stay untouched until a handshake needs them.
+	 * t is fresh from alloc_tables(), zeroed by calloc: no memset of its
+	 * 5.9 KB (a page that holds only sessions stays untouched until a
+	 * handshake needs it).
 	 */
 	t->conf = nd->conf.tunnels[i];
 	if (hs_keys_init(&t->keys, t->conf.id, t->conf.private_key,
