@@ -461,28 +461,41 @@ detach cloud
 
 # --- 1: handshakes per second --------------------------------------------------
 
+# hs_begin CAPTURE: the cloud daemon's CPU time and a capture from now;
+# the caller then starts the hub's handshakes. hs_end RUN CAPTURE TIMEOUT:
+# until all HS_N are active, then the run's figures as hs_RUN_*.
+hs_begin() {
+	HS_CPID=$(daemon_of cloud)
+	HS_C0=$(cpu_ticks "$HS_CPID")
+	cap_start "$1" "$CLOUD" "$CDEV" || die "tcpdump"
+	HS_T0=$EPOCHREALTIME
+}
+
+hs_end() {
+	local run=$1 t n c1 shs srate
+	read -r t n < <(wait_active hub "$HS_N" "$3" "$HS_T0")
+	cap_stop "$2"
+	c1=$(cpu_ticks "$HS_CPID")
+	read -r _ shs < <(cloud tunnel list -j | cb count handshakes)
+	read -r _ _ _ srate < <(cb hs "$WORK/$2.pcap")
+	res "hs_${run}_all_active_s" "$t"
+	res "hs_${run}_active" "$n"
+	res "hs_${run}_per_s" "$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", n / t }')"
+	res "hs_${run}_server_per_s" "$srate"
+	res "hs_${run}_server_handshakes" "$shs"
+	res "hs_${run}_server_cpu_us" "$(awk -v c=$((c1 - HS_C0)) -v h="$shs" \
+		-v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.0f", (h > 0 ? c / hz * 1e6 / h : 0) }')"
+}
+
 say "$HS_N clients at once, as shipped"
 attach cloud "$WORK/s$HS_N.json"
-cpid=$(daemon_of cloud)
-c0=$(cpu_ticks "$cpid")
-cap_start hs "$CLOUD" "$CDEV" || die "tcpdump"
-t0=$EPOCHREALTIME
+hs_begin hs
 attach hub "$WORK/c$HS_N.json"
-read -r t n < <(wait_active hub "$HS_N" 60 "$t0")
-cap_stop hs
-c1=$(cpu_ticks "$cpid")
-read -r _ shs < <(cloud tunnel list -j | cb count handshakes)
-read -r _ nresp span srate < <(cb hs "$WORK/hs.pcap")
+hs_end shipped hs 60
 res hs_tunnels "$HS_N"
-res hs_shipped_all_active_s "$t"
-res hs_shipped_active "$n"
-res hs_shipped_per_s "$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", n / t }')"
-res hs_shipped_server_per_s "$srate"
-res hs_shipped_server_handshakes "$shs"
 res hs_shipped_server_rate_drops "$(hs_drops cloud)"
 res hs_shipped_client_rate_drops "$(hs_drops hub)"
-res hs_shipped_server_cpu_us "$(awk -v c=$((c1 - c0)) -v h="$shs" -v hz="$(getconf CLK_TCK)" \
-	'BEGIN { printf "%.0f", (h > 0 ? c / hz * 1e6 / h : 0) }')"
 res rss_kb_${HS_N}_client "$(rss_kb hub)"
 res rss_kb_${HS_N}_server "$(rss_kb cloud)"
 detach hub
@@ -492,24 +505,10 @@ say "$HS_N clients at once, handshake limit lifted"
 attach cloud "$WORK/s$HS_N.json"
 attach hub "$WORK/c$HS_N.off.json"
 lift cloud >/dev/null && lift hub >/dev/null || die "cannot lift the handshake limit"
-cpid=$(daemon_of cloud)
-c0=$(cpu_ticks "$cpid")
-cap_start hs2 "$CLOUD" "$CDEV" || die "tcpdump"
-t0=$EPOCHREALTIME
+hs_begin hs2
 hub reload "$HDEV" --config "$WORK/c$HS_N.json" >"$WORK/reload.out" 2>&1 ||
 	die "hub reload: $(cat "$WORK/reload.out")"
-read -r t n < <(wait_active hub "$HS_N" 30 "$t0")
-cap_stop hs2
-c1=$(cpu_ticks "$cpid")
-read -r _ shs < <(cloud tunnel list -j | cb count handshakes)
-read -r _ nresp span srate < <(cb hs "$WORK/hs2.pcap")
-res hs_lifted_all_active_s "$t"
-res hs_lifted_active "$n"
-res hs_lifted_per_s "$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", n / t }')"
-res hs_lifted_server_per_s "$srate"
-res hs_lifted_server_handshakes "$shs"
-res hs_lifted_server_cpu_us "$(awk -v c=$((c1 - c0)) -v h="$shs" -v hz="$(getconf CLK_TCK)" \
-	'BEGIN { printf "%.0f", (h > 0 ? c / hz * 1e6 / h : 0) }')"
+hs_end lifted hs2 30
 detach hub
 detach cloud
 
