@@ -113,8 +113,12 @@ check_eq "one way: one packet from the server" 1 \
 	"$(cap_count oneway "src host 198.18.0.2 and udp port $PORT")"
 
 # --- the control socket -------------------------------------------------------
-# An answer of over 1 MiB comes through whole.
+# An answer of over 1 MiB comes through whole. How long it takes is the
+# daemon's own cost of building it, which the stalled client below adds
+# to its 2 s bound (seconds here, far more under emulation in the VM).
+l0=$EPOCHREALTIME
 cloud -j tunnel list >"$WORK/list.json" 2>"$WORK/list.err"
+list_s=$(awk -v a="$l0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
 check_eq "tunnel list: every one of $BIG tunnels" "$BIG" \
 	"$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["tunnels"]))' "$WORK/list.json" 2>&1)"
 check "tunnel list: the answer was over 1 MiB" \
@@ -122,7 +126,7 @@ check "tunnel list: the answer was over 1 MiB" \
 
 # sock_client MODE: ask for the list, then hang up after its first
 # kilobyte ("close": the daemon is still writing) or hold the connection
-# for 5 s without reading ("stall").
+# for 10 s without reading ("stall").
 sock_client() {
 	nsenter --net=/run/netns/"$CLOUD" python3 - "$TUNCTL_RUN_DIR/db0.sock" "$1" <<'EOF'
 import socket, sys, time
@@ -131,7 +135,7 @@ s.connect(sys.argv[1])
 s.sendall(b"list\n")
 s.shutdown(socket.SHUT_WR)
 if sys.argv[2] == "stall":
-    time.sleep(5)
+    time.sleep(10)
 else:
     s.recv(1024)
 s.close()
@@ -150,18 +154,18 @@ check "clients that hang up: it still answers" cloud tunnel list
 sock_client stall &
 stall=$!
 sleep 0.5
-nsx "$CLOUD" timeout 6 nc -u -l 7001 >"$WORK/got2.txt" &
+nsx "$CLOUD" timeout 12 nc -u -l 7001 >"$WORK/got2.txt" &
 wait_listen "$CLOUD" u 7001
 t0=$EPOCHREALTIME
 echo through | nsx "$HUB" timeout 2 nc -u -w 1 100.64.0.2 7001
-for _ in $(seq 40); do
+for _ in $(seq 100); do
 	[ -s "$WORK/got2.txt" ] && break
 	sleep 0.1
 done
 t1=$EPOCHREALTIME
 check_eq "stalled client: a datagram still gets through" through "$(cat "$WORK/got2.txt")"
-check "stalled client: within 3 s (the 2 s bound, and the datagram)" \
-	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 3) }'
+check "stalled client: within the 2 s bound, the list's ${list_s} s and 1 s" \
+	awk -v a="$t0" -v b="$t1" -v l="$list_s" 'BEGIN { exit !(b - a < 3 + l) }'
 check "stalled client: other requests are answered meanwhile" cloud tunnel list
 wait "$stall"
 sleep 0.3
