@@ -49,7 +49,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=all -D_GNU_SOURCE -Iinclude -Ictl \
 	       $(shell pkg-config --cflags jansson 2>/dev/null)
-FUZZ_BINS := $(OUT)/fuzz/config_fuzz $(OUT)/fuzz/msg_fuzz
+L7_FUZZ := l7_http l7_dns l7_mqtt l7_modbus l7_coap
+FUZZ_BINS := $(OUT)/fuzz/config_fuzz $(OUT)/fuzz/msg_fuzz \
+	     $(patsubst %,$(OUT)/fuzz/%_fuzz,$(L7_FUZZ)) \
+	     $(OUT)/fuzz/ips_rules_fuzz $(OUT)/fuzz/eve_fuzz
+IPS_SRCS := $(wildcard ctl/ips_*.c)
 
 all: ctl/tunctl
 
@@ -83,13 +87,26 @@ $(DP_BIN): $(DP_SRCS) $(CTL_LIB_OBJS) $(SKELS) $(TEST_HDRS) | $(OUT)/selftests
 	$(Q)$(CC) $(CFLAGS) -Iselftests/datapath $(DP_SRCS) \
 		$(CTL_LIB_OBJS) $(LDLIBS) $(CHECK_LIBS) -o $@
 
-$(OUT)/fuzz/config_fuzz: selftests/fuzz/config_fuzz.c ctl/config.c ctl/json_pos.c ctl/keys.c ctl/util.c | $(OUT)/fuzz
+$(OUT)/fuzz/config_fuzz: selftests/fuzz/config_fuzz.c ctl/config.c ctl/config_utm.c ctl/json_pos.c ctl/keys.c ctl/util.c ctl/l7_util.c $(IPS_SRCS) | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson libsodium 2>/dev/null) -o $@
 
 $(OUT)/fuzz/msg_fuzz: selftests/fuzz/msg_fuzz.c ctl/handshake.c ctl/noise.c ctl/cipher.c ctl/session.c ctl/replay.c ctl/policy.c ctl/keys.c | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs libsodium 2>/dev/null) -o $@
+
+# One target per L7 parser: the parser alone, fed whole and in pieces.
+$(OUT)/fuzz/l7_%_fuzz: selftests/fuzz/l7_%_fuzz.c ctl/l7_%.c ctl/l7_util.c $(wildcard selftests/fuzz/*.h) ctl/l7.h | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
+$(OUT)/fuzz/ips_rules_fuzz: selftests/fuzz/ips_rules_fuzz.c $(IPS_SRCS) ctl/l7_util.c | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
+
+$(OUT)/fuzz/eve_fuzz: selftests/fuzz/eve_fuzz.c ctl/eve.c | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson 2>/dev/null) -o $@
 
 # Each target runs FUZZ_SECONDS on a scratch copy of its seed corpus.
 fuzz: $(FUZZ_BINS)

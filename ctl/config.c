@@ -14,18 +14,12 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "config_walk.h"
 #include "json_pos.h"
 #include "maps.h"
 #include "util.h"
 
 #define MAX_FILE_SIZE (4 << 20)
-
-struct walker {
-	const char *name;
-	const struct json_pos_index *pos;
-	struct conf_diag *diag;
-	char ptr[512];
-};
 
 static void diag_add(struct conf_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -61,10 +55,7 @@ static void ptr_to_dotted(const char *ptr, char *out, size_t outsz)
 		snprintf(out, outsz, "(top level)");
 }
 
-static void werr(struct walker *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void werr(struct walker *w, const char *fmt, ...)
+void walk_err(struct walker *w, const char *fmt, ...)
 {
 	char what[256], dotted[512];
 	int line, col;
@@ -78,7 +69,7 @@ static void werr(struct walker *w, const char *fmt, ...)
 	diag_add(w->diag, "%s:%d:%d: %s: %s", w->name, line, col, dotted, what);
 }
 
-static size_t push(struct walker *w, const char *key)
+size_t walk_push(struct walker *w, const char *key)
 {
 	size_t old = strlen(w->ptr);
 
@@ -86,13 +77,13 @@ static size_t push(struct walker *w, const char *key)
 	return old;
 }
 
-static void pop(struct walker *w, size_t old)
+void walk_pop(struct walker *w, size_t old)
 {
 	w->ptr[old] = '\0';
 }
 
 /* Report every key of obj not in allowed[]. */
-static void check_keys(struct walker *w, json_t *obj,
+void walk_keys(struct walker *w, json_t *obj,
 		       const char *const *allowed)
 {
 	const char *key;
@@ -107,38 +98,38 @@ static void check_keys(struct walker *w, json_t *obj,
 				break;
 		if (*a)
 			continue;
-		old = push(w, key);
-		werr(w, "unknown key");
-		pop(w, old);
+		old = walk_push(w, key);
+		walk_err(w, "unknown key");
+		walk_pop(w, old);
 	}
 }
 
-static bool want_type(struct walker *w, json_t *v, json_type t,
+bool walk_want(struct walker *w, json_t *v, json_type t,
 		      const char *what)
 {
 	if (json_typeof(v) == t)
 		return true;
-	werr(w, "expected %s", what);
+	walk_err(w, "expected %s", what);
 	return false;
 }
 
-static void get_bool(struct walker *w, json_t *obj, const char *key, bool *out)
+void walk_bool(struct walker *w, json_t *obj, const char *key, bool *out)
 {
 	json_t *v = json_object_get(obj, key);
 	size_t old;
 
 	if (!v)
 		return;
-	old = push(w, key);
+	old = walk_push(w, key);
 	if (json_is_boolean(v))
 		*out = json_is_true(v);
 	else
-		werr(w, "expected true or false");
-	pop(w, old);
+		walk_err(w, "expected true or false");
+	walk_pop(w, old);
 }
 
 /* A string member, or NULL (with an error if present but not a string). */
-static const char *get_string(struct walker *w, json_t *obj, const char *key)
+const char *walk_string(struct walker *w, json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 	const char *str = NULL;
@@ -146,15 +137,15 @@ static const char *get_string(struct walker *w, json_t *obj, const char *key)
 
 	if (!v)
 		return NULL;
-	old = push(w, key);
-	if (want_type(w, v, JSON_STRING, "a string"))
+	old = walk_push(w, key);
+	if (walk_want(w, v, JSON_STRING, "a string"))
 		str = json_string_value(v);
-	pop(w, old);
+	walk_pop(w, old);
 	return str;
 }
 
 /* An integer member within [min, max]; -1 when absent or wrong. */
-static long get_int(struct walker *w, json_t *obj, const char *key, long min,
+long walk_int(struct walker *w, json_t *obj, const char *key, long min,
 		    long max, const char *what)
 {
 	json_t *v = json_object_get(obj, key);
@@ -163,34 +154,34 @@ static long get_int(struct walker *w, json_t *obj, const char *key, long min,
 
 	if (!v)
 		return -1;
-	old = push(w, key);
+	old = walk_push(w, key);
 	if (!json_is_integer(v) || json_integer_value(v) < min ||
 	    json_integer_value(v) > max)
-		werr(w, "expected %s from %ld to %ld", what, min, max);
+		walk_err(w, "expected %s from %ld to %ld", what, min, max);
 	else
 		ret = (long)json_integer_value(v);
-	pop(w, old);
+	walk_pop(w, old);
 	return ret;
 }
 
 /* Report a required member that is missing, at its object. */
-static void require(struct walker *w, json_t *obj, const char *key)
+void walk_require(struct walker *w, json_t *obj, const char *key)
 {
 	if (!json_object_get(obj, key))
-		werr(w, "\"%s\" is missing", key);
+		walk_err(w, "\"%s\" is missing", key);
 }
 
 /* Report a member that this kind of object must not have. */
-static void forbid(struct walker *w, json_t *obj, const char *key,
+void walk_forbid(struct walker *w, json_t *obj, const char *key,
 		   const char *why)
 {
 	size_t old;
 
 	if (!json_object_get(obj, key))
 		return;
-	old = push(w, key);
-	werr(w, "not allowed %s", why);
-	pop(w, old);
+	old = walk_push(w, key);
+	walk_err(w, "not allowed %s", why);
+	walk_pop(w, old);
 }
 
 static bool parse_ip4(const char *s, struct in_addr *out)
@@ -202,22 +193,22 @@ static bool parse_ip4(const char *s, struct in_addr *out)
 static void get_ip4(struct walker *w, json_t *obj, const char *key,
 		    struct in_addr *out)
 {
-	const char *str = get_string(w, obj, key);
+	const char *str = walk_string(w, obj, key);
 	size_t old;
 
 	if (!str)
 		return;
-	old = push(w, key);
+	old = walk_push(w, key);
 	if (!parse_ip4(str, out))
-		werr(w, "expected an IPv4 address");
-	pop(w, old);
+		walk_err(w, "expected an IPv4 address");
+	walk_pop(w, old);
 }
 
 /* A string member that must be one of names[]; its index or -1. */
-static int get_enum(struct walker *w, json_t *obj, const char *key,
+int walk_enum(struct walker *w, json_t *obj, const char *key,
 		    const char *const *names, size_t n, const char *expected)
 {
-	const char *str = get_string(w, obj, key);
+	const char *str = walk_string(w, obj, key);
 	size_t i, old;
 
 	if (!str)
@@ -225,9 +216,9 @@ static int get_enum(struct walker *w, json_t *obj, const char *key,
 	for (i = 0; i < n; i++)
 		if (!strcmp(str, names[i]))
 			return i;
-	old = push(w, key);
-	werr(w, "expected %s", expected);
-	pop(w, old);
+	old = walk_push(w, key);
+	walk_err(w, "expected %s", expected);
+	walk_pop(w, old);
 	return -1;
 }
 
@@ -266,27 +257,27 @@ static void parse_networks(struct walker *w, json_t *local,
 
 	if (!list)
 		return;
-	old = push(w, "networks");
-	if (!want_type(w, list, JSON_ARRAY, "an array of \"A.B.C.D/N\"")) {
-		pop(w, old);
+	old = walk_push(w, "networks");
+	if (!walk_want(w, list, JSON_ARRAY, "an array of \"A.B.C.D/N\"")) {
+		walk_pop(w, old);
 		return;
 	}
 	if (json_array_size(list) > CONF_MAX_NETWORKS)
-		werr(w, "more than %d networks", CONF_MAX_NETWORKS);
+		walk_err(w, "more than %d networks", CONF_MAX_NETWORKS);
 	json_array_foreach(list, i, v) {
 		struct conf_prefix p;
 
 		if (i >= CONF_MAX_NETWORKS)
 			break;
 		snprintf(idx, sizeof(idx), "%zu", i);
-		old2 = push(w, idx);
+		old2 = walk_push(w, idx);
 		if (!json_is_string(v) || !parse_cidr(json_string_value(v), &p))
-			werr(w, "expected a network like \"192.168.1.0/24\" (no host bits)");
+			walk_err(w, "expected a network like \"192.168.1.0/24\" (no host bits)");
 		else
 			out->networks[out->n_networks++] = p;
-		pop(w, old2);
+		walk_pop(w, old2);
 	}
-	pop(w, old);
+	walk_pop(w, old);
 }
 
 static void parse_local(struct walker *w, json_t *local,
@@ -296,12 +287,12 @@ static void parse_local(struct walker *w, json_t *local,
 		"arp", "ndp", "dhcp", "networks", NULL
 	};
 
-	if (!want_type(w, local, JSON_OBJECT, "an object"))
+	if (!walk_want(w, local, JSON_OBJECT, "an object"))
 		return;
-	check_keys(w, local, keys);
-	get_bool(w, local, "arp", &conf->local.arp);
-	get_bool(w, local, "ndp", &conf->local.ndp);
-	get_bool(w, local, "dhcp", &conf->local.dhcp);
+	walk_keys(w, local, keys);
+	walk_bool(w, local, "arp", &conf->local.arp);
+	walk_bool(w, local, "ndp", &conf->local.ndp);
+	walk_bool(w, local, "dhcp", &conf->local.dhcp);
 	parse_networks(w, local, &conf->local);
 }
 
@@ -315,25 +306,25 @@ static void parse_overlay(struct walker *w, json_t *ov,
 	bool addr_ok = false;
 	size_t old;
 
-	if (!want_type(w, ov, JSON_OBJECT, "an object"))
+	if (!walk_want(w, ov, JSON_OBJECT, "an object"))
 		return;
-	check_keys(w, ov, keys);
-	require(w, ov, "interface");
-	require(w, ov, "address");
-	ifname = get_string(w, ov, "interface");
+	walk_keys(w, ov, keys);
+	walk_require(w, ov, "interface");
+	walk_require(w, ov, "address");
+	ifname = walk_string(w, ov, "interface");
 	if (ifname) {
-		old = push(w, "interface");
+		old = walk_push(w, "interface");
 		if (!*ifname || strlen(ifname) >= sizeof(conf->overlay_ifname) ||
 		    strchr(ifname, '/') || strchr(ifname, ' '))
-			werr(w, "expected an interface name of 1 to 15 characters");
+			walk_err(w, "expected an interface name of 1 to 15 characters");
 		else
 			snprintf(conf->overlay_ifname,
 				 sizeof(conf->overlay_ifname), "%s", ifname);
-		pop(w, old);
+		walk_pop(w, old);
 	}
-	addr = get_string(w, ov, "address");
+	addr = walk_string(w, ov, "address");
 	if (addr) {
-		old = push(w, "address");
+		old = walk_push(w, "address");
 		snprintf(buf, sizeof(buf), "%s", addr);
 		slash = strchr(buf, '/');
 		if (slash)
@@ -341,10 +332,10 @@ static void parse_overlay(struct walker *w, json_t *ov,
 		addr_ok = slash && parse_ip4(buf, &conf->overlay_addr) &&
 			  !parse_uint(slash, 1, 30, &plen);
 		if (!addr_ok)
-			werr(w, "expected an IPv4 address with a prefix length of 1 to 30, like 100.64.0.1/10");
+			walk_err(w, "expected an IPv4 address with a prefix length of 1 to 30, like 100.64.0.1/10");
 		else
 			conf->overlay_prefix = plen;
-		pop(w, old);
+		walk_pop(w, old);
 	}
 	conf->has_overlay = addr_ok && *conf->overlay_ifname;
 }
@@ -360,20 +351,20 @@ static void parse_node(struct walker *w, json_t *node,
 	long port;
 	size_t old;
 
-	if (!want_type(w, node, JSON_OBJECT, "an object"))
+	if (!walk_want(w, node, JSON_OBJECT, "an object"))
 		return;
-	check_keys(w, node, keys);
-	name = get_string(w, node, "name");
+	walk_keys(w, node, keys);
+	name = walk_string(w, node, "name");
 	if (name)
 		snprintf(conf->node_name, sizeof(conf->node_name), "%s", name);
-	port = get_int(w, node, "listen_port", 1, 65535, "a port number");
+	port = walk_int(w, node, "listen_port", 1, 65535, "a port number");
 	if (port > 0)
 		conf->listen_port = port;
 	ov = json_object_get(node, "overlay");
 	if (ov) {
-		old = push(w, "overlay");
+		old = walk_push(w, "overlay");
 		parse_overlay(w, ov, conf);
-		pop(w, old);
+		walk_pop(w, old);
 	}
 }
 
@@ -409,29 +400,29 @@ static size_t get_endpoints(struct walker *w, json_t *obj, const char *key,
 
 	if (!list)
 		return 0;
-	old = push(w, key);
-	if (!want_type(w, list, JSON_ARRAY, "an array of \"IP:port\"")) {
-		pop(w, old);
+	old = walk_push(w, key);
+	if (!walk_want(w, list, JSON_ARRAY, "an array of \"IP:port\"")) {
+		walk_pop(w, old);
 		return 0;
 	}
 	if (json_array_size(list) < min || json_array_size(list) > max) {
 		if (min == max)
-			werr(w, "expected exactly %zu endpoints", min);
+			walk_err(w, "expected exactly %zu endpoints", min);
 		else
-			werr(w, "expected %zu to %zu endpoints", min, max);
+			walk_err(w, "expected %zu to %zu endpoints", min, max);
 	}
 	json_array_foreach(list, i, v) {
 		if (i >= max)
 			break;
 		snprintf(idx, sizeof(idx), "%zu", i);
-		old2 = push(w, idx);
+		old2 = walk_push(w, idx);
 		if (!json_is_string(v) || !parse_endpoint(json_string_value(v), &out[n]))
-			werr(w, "expected an IPv4 address and port, like 198.18.0.2:51820");
+			walk_err(w, "expected an IPv4 address and port, like 198.18.0.2:51820");
 		else
 			n++;
-		pop(w, old2);
+		walk_pop(w, old2);
 	}
-	pop(w, old);
+	walk_pop(w, old);
 	return n;
 }
 
@@ -441,16 +432,16 @@ static void parse_peer(struct walker *w, json_t *peer, struct conf_peer *p)
 	const char *str;
 	size_t old;
 
-	check_keys(w, peer, keys);
-	str = get_string(w, peer, "endpoint");
+	walk_keys(w, peer, keys);
+	str = walk_string(w, peer, "endpoint");
 	if (str) {
-		old = push(w, "endpoint");
+		old = walk_push(w, "endpoint");
 		p->has_endpoint = parse_endpoint(str, &p->endpoint);
 		if (!p->has_endpoint)
-			werr(w, "expected an IPv4 address and port, like 198.18.0.2:51820");
-		pop(w, old);
+			walk_err(w, "expected an IPv4 address and port, like 198.18.0.2:51820");
+		walk_pop(w, old);
 	}
-	require(w, peer, "overlay");
+	walk_require(w, peer, "overlay");
 	get_ip4(w, peer, "overlay", &p->overlay);
 	p->n_via = get_endpoints(w, peer, "via", p->via, 1, CONF_MAX_VIA);
 }
@@ -463,15 +454,15 @@ static void parse_relays(struct walker *w, json_t *relays,
 	char idx[24];
 	json_t *r;
 
-	if (!want_type(w, relays, JSON_ARRAY, "an array"))
+	if (!walk_want(w, relays, JSON_ARRAY, "an array"))
 		return;
 	if (json_array_size(relays) > CONF_MAX_RELAYS) {
-		werr(w, "more than %d relays", CONF_MAX_RELAYS);
+		walk_err(w, "more than %d relays", CONF_MAX_RELAYS);
 		return;
 	}
 	conf->relays = calloc(json_array_size(relays) + 1, sizeof(*conf->relays));
 	if (!conf->relays) {
-		werr(w, "out of memory");
+		walk_err(w, "out of memory");
 		return;
 	}
 	json_array_foreach(relays, i, r) {
@@ -479,21 +470,21 @@ static void parse_relays(struct walker *w, json_t *relays,
 		long id;
 
 		snprintf(idx, sizeof(idx), "%zu", i);
-		old = push(w, idx);
-		if (!want_type(w, r, JSON_OBJECT, "an object")) {
-			pop(w, old);
+		old = walk_push(w, idx);
+		if (!walk_want(w, r, JSON_OBJECT, "an object")) {
+			walk_pop(w, old);
 			continue;
 		}
-		check_keys(w, r, keys);
-		require(w, r, "tunnel");
-		require(w, r, "between");
-		id = get_int(w, r, "tunnel", 1, 65535, "a tunnel id");
+		walk_keys(w, r, keys);
+		walk_require(w, r, "tunnel");
+		walk_require(w, r, "between");
+		id = walk_int(w, r, "tunnel", 1, 65535, "a tunnel id");
 		out->tunnel = id > 0 ? id : 0;
 		if (get_endpoints(w, r, "between", out->side, 2, 2) == 2 &&
 		    out->tunnel) {
 			if (out->side[0].sin_addr.s_addr == out->side[1].sin_addr.s_addr &&
 			    out->side[0].sin_port == out->side[1].sin_port)
-				werr(w, "relays between an endpoint and itself");
+				walk_err(w, "relays between an endpoint and itself");
 			for (j = 0; j < conf->n_relays; j++) {
 				const struct conf_relay *o = &conf->relays[j];
 				int a, b;
@@ -507,11 +498,11 @@ static void parse_relays(struct walker *w, json_t *relays,
 			}
 			conf->n_relays++;
 		}
-		pop(w, old);
+		walk_pop(w, old);
 		continue;
 dup:
-		werr(w, "tunnel %u from one of these endpoints is relayed already", out->tunnel);
-		pop(w, old);
+		walk_err(w, "tunnel %u from one of these endpoints is relayed already", out->tunnel);
+		walk_pop(w, old);
 	}
 }
 
@@ -521,65 +512,65 @@ static void parse_peers(struct walker *w, json_t *peers,
 	const char *name;
 	json_t *peer;
 
-	if (!want_type(w, peers, JSON_OBJECT, "an object"))
+	if (!walk_want(w, peers, JSON_OBJECT, "an object"))
 		return;
 	if (json_object_size(peers) > CONF_MAX_PEERS) {
-		werr(w, "more than %d peers", CONF_MAX_PEERS);
+		walk_err(w, "more than %d peers", CONF_MAX_PEERS);
 		return;
 	}
 	conf->peers = calloc(json_object_size(peers) + 1, sizeof(*conf->peers));
 	if (!conf->peers) {
-		werr(w, "out of memory");
+		walk_err(w, "out of memory");
 		return;
 	}
 	json_object_foreach(peers, name, peer) {
 		struct conf_peer *p = &conf->peers[conf->n_peers];
-		size_t old = push(w, name);
+		size_t old = walk_push(w, name);
 
 		if (!*name || strlen(name) >= sizeof(p->name))
-			werr(w, "expected a peer name of 1 to %d characters",
+			walk_err(w, "expected a peer name of 1 to %d characters",
 			     CONF_NAME_MAX - 1);
-		else if (want_type(w, peer, JSON_OBJECT, "an object")) {
+		else if (walk_want(w, peer, JSON_OBJECT, "an object")) {
 			snprintf(p->name, sizeof(p->name), "%s", name);
 			parse_peer(w, peer, p);
 			conf->n_peers++;
 		}
-		pop(w, old);
+		walk_pop(w, old);
 	}
 }
 
 static void parse_key(struct walker *w, json_t *t, const char *key,
 		      uint8_t out[KEY_LEN])
 {
-	const char *str = get_string(w, t, key);
+	const char *str = walk_string(w, t, key);
 	size_t old;
 
 	if (!str)
 		return;
-	old = push(w, key);
+	old = walk_push(w, key);
 	/* Never the value in the message: it may be a private key. */
 	if (key_from_base64(str, strlen(str), out))
-		werr(w, "expected a base64 X25519 key of 32 bytes");
-	pop(w, old);
+		walk_err(w, "expected a base64 X25519 key of 32 bytes");
+	walk_pop(w, old);
 }
 
 static void parse_key_file(struct walker *w, json_t *t, uint8_t out[KEY_LEN])
 {
-	const char *path = get_string(w, t, "private_key_file");
+	const char *path = walk_string(w, t, "private_key_file");
 	size_t old;
 	int ret;
 
 	if (!path)
 		return;
-	old = push(w, "private_key_file");
+	old = walk_push(w, "private_key_file");
 	ret = key_read_file(path, out);
 	if (ret == -EPERM)
-		werr(w, "%s: readable by group or others (chmod 600 it)", path);
+		walk_err(w, "%s: readable by group or others (chmod 600 it)", path);
 	else if (ret == -EINVAL || ret == -ERANGE)
-		werr(w, "%s: not a base64 X25519 key of 32 bytes", path);
+		walk_err(w, "%s: not a base64 X25519 key of 32 bytes", path);
 	else if (ret)
-		werr(w, "%s: %s", path, strerror(-ret));
-	pop(w, old);
+		walk_err(w, "%s: %s", path, strerror(-ret));
+	walk_pop(w, old);
 }
 
 static void parse_tunnel_traffic(struct walker *w, json_t *t,
@@ -593,26 +584,26 @@ static void parse_tunnel_traffic(struct walker *w, json_t *t,
 	int i;
 
 	if (out->type == TUNNEL_INTERNET) {
-		forbid(w, t, "protocol", "for an internet tunnel (it carries everything)");
-		forbid(w, t, "port", "for an internet tunnel (it carries everything)");
+		walk_forbid(w, t, "protocol", "for an internet tunnel (it carries everything)");
+		walk_forbid(w, t, "port", "for an internet tunnel (it carries everything)");
 	} else {
-		require(w, t, "protocol");
-		i = get_enum(w, t, "protocol", protos, 3,
+		walk_require(w, t, "protocol");
+		i = walk_enum(w, t, "protocol", protos, 3,
 			     "\"tcp\", \"udp\" or \"icmp\"");
 		out->protocol = i < 0 ? 0 : proto_nums[i];
 		if (out->protocol == IPPROTO_ICMP) {
-			forbid(w, t, "port", "with protocol icmp");
+			walk_forbid(w, t, "port", "with protocol icmp");
 		} else if (out->protocol) {
-			require(w, t, "port");
-			port = get_int(w, t, "port", 1, 65535, "a port number");
+			walk_require(w, t, "port");
+			port = walk_int(w, t, "port", 1, 65535, "a port number");
 			out->port = port > 0 ? port : 0;
 		}
 	}
 	if (out->type == TUNNEL_EXTERNAL) {
-		require(w, t, "target");
+		walk_require(w, t, "target");
 		get_ip4(w, t, "target", &out->target);
 	} else {
-		forbid(w, t, "target", "except for an external tunnel");
+		walk_forbid(w, t, "target", "except for an external tunnel");
 	}
 }
 
@@ -622,7 +613,7 @@ static void parse_tunnel(struct walker *w, json_t *t, struct conf_tunnel *out,
 	static const char *const keys[] = {
 		"id", "type", "peer", "side", "protocol", "port", "target",
 		"private_key", "private_key_file", "peer_public_key", "enabled",
-		"via", NULL
+		"via", "l7", NULL
 	};
 	static const char *const types[] = { "regular", "internet", "external" };
 	static const char *const sides[] = { "client", "server" };
@@ -630,38 +621,38 @@ static void parse_tunnel(struct walker *w, json_t *t, struct conf_tunnel *out,
 	long id;
 	int i;
 
-	if (!want_type(w, t, JSON_OBJECT, "an object"))
+	if (!walk_want(w, t, JSON_OBJECT, "an object"))
 		return;
-	check_keys(w, t, keys);
+	walk_keys(w, t, keys);
 	out->enabled = true;
-	require(w, t, "id");
-	id = get_int(w, t, "id", 1, 65535, "a tunnel id");
+	walk_require(w, t, "id");
+	id = walk_int(w, t, "id", 1, 65535, "a tunnel id");
 	out->id = id > 0 ? id : 0;
-	require(w, t, "type");
-	i = get_enum(w, t, "type", types, 3,
+	walk_require(w, t, "type");
+	i = walk_enum(w, t, "type", types, 3,
 		     "\"regular\", \"internet\" or \"external\"");
 	out->type = i < 0 ? TUNNEL_REGULAR : i;
-	require(w, t, "peer");
-	*peer_name = get_string(w, t, "peer");
-	require(w, t, "side");
-	out->server = get_enum(w, t, "side", sides, 2,
+	walk_require(w, t, "peer");
+	*peer_name = walk_string(w, t, "peer");
+	walk_require(w, t, "side");
+	out->server = walk_enum(w, t, "side", sides, 2,
 			       "\"client\" or \"server\"") == 1;
 	parse_tunnel_traffic(w, t, out);
 
 	has_key = json_object_get(t, "private_key");
 	has_file = json_object_get(t, "private_key_file");
 	if (has_key && has_file)
-		werr(w, "give \"private_key\" or \"private_key_file\", not both");
+		walk_err(w, "give \"private_key\" or \"private_key_file\", not both");
 	else if (!has_key && !has_file)
-		werr(w, "\"private_key\" or \"private_key_file\" is missing");
+		walk_err(w, "\"private_key\" or \"private_key_file\" is missing");
 	parse_key(w, t, "private_key", out->private_key);
 	parse_key_file(w, t, out->private_key);
-	require(w, t, "peer_public_key");
+	walk_require(w, t, "peer_public_key");
 	parse_key(w, t, "peer_public_key", out->peer_public_key);
-	get_bool(w, t, "enabled", &out->enabled);
+	walk_bool(w, t, "enabled", &out->enabled);
 	out->n_via = get_endpoints(w, t, "via", out->via, 1, CONF_MAX_VIA);
 	if (out->n_via && out->server)
-		werr(w, "\"via\" is for the client side (the server answers the way it was reached)");
+		walk_err(w, "\"via\" is for the client side (the server answers the way it was reached)");
 }
 
 /*
@@ -751,10 +742,10 @@ static void check_tunnel(struct walker *w, struct tunctl_conf *conf,
 	size_t j, old;
 
 	if (t->id && seen->by_id[t->id] >= 0) {
-		old = push(w, "id");
-		werr(w, "duplicate tunnel id %u (also tunnels[%d])", t->id,
+		old = walk_push(w, "id");
+		walk_err(w, "duplicate tunnel id %u (also tunnels[%d])", t->id,
 		     seen->by_id[t->id]);
-		pop(w, old);
+		walk_pop(w, old);
 	}
 	for (j = 0; peer_name && j < conf->n_peers; j++) {
 		if (!strcmp(conf->peers[j].name, peer_name)) {
@@ -770,12 +761,12 @@ static void check_tunnel(struct walker *w, struct tunctl_conf *conf,
 	}
 	if (found && slot && *slot >= 0) {
 		/* Two tunnels for one flow: which one would carry it? */
-		werr(w, "carries the same traffic as tunnel %u",
+		walk_err(w, "carries the same traffic as tunnel %u",
 		     conf->tunnels[*slot].id);
 	} else if (found && t->id && t->type == TUNNEL_INTERNET && !t->server &&
 		   (o = seen->internet_client) >= 0) {
 		/* One way to the Internet: which gateway would it take? */
-		werr(w, "a second internet tunnel (tunnel %u is one); a node has one gateway",
+		walk_err(w, "a second internet tunnel (tunnel %u is one); a node has one gateway",
 		     conf->tunnels[o].id);
 	}
 	if (slot && *slot < 0)
@@ -785,13 +776,13 @@ static void check_tunnel(struct walker *w, struct tunctl_conf *conf,
 		seen->internet_client = (int32_t)i;
 	if (!peer_name)
 		return;
-	old = push(w, "peer");
+	old = walk_push(w, "peer");
 	if (!found)
-		werr(w, "no peer named \"%s\" in \"peers\"", peer_name);
+		walk_err(w, "no peer named \"%s\" in \"peers\"", peer_name);
 	else if (!t->server && !conf->peers[t->peer].has_endpoint &&
 		 !conf->peers[t->peer].n_via && !t->n_via)
-		werr(w, "the client side needs the peer's \"endpoint\" or \"via\"");
-	pop(w, old);
+		walk_err(w, "the client side needs the peer's \"endpoint\" or \"via\"");
+	walk_pop(w, old);
 }
 
 static void parse_tunnels(struct walker *w, json_t *tunnels,
@@ -803,32 +794,33 @@ static void parse_tunnels(struct walker *w, json_t *tunnels,
 	size_t i, n, old;
 	json_t *t;
 
-	if (!want_type(w, tunnels, JSON_ARRAY, "an array"))
+	if (!walk_want(w, tunnels, JSON_ARRAY, "an array"))
 		return;
 	n = json_array_size(tunnels);
 	if (n > CONF_MAX_TUNNELS) {
-		werr(w, "more than %d tunnels", CONF_MAX_TUNNELS);
+		walk_err(w, "more than %d tunnels", CONF_MAX_TUNNELS);
 		return;
 	}
 	conf->tunnels = calloc(n + 1, sizeof(*conf->tunnels));
 	peer_names = calloc(n + 1, sizeof(*peer_names));
 	if (!conf->tunnels || !peer_names) {
 		free(peer_names);
-		werr(w, "out of memory");
+		walk_err(w, "out of memory");
 		return;
 	}
 	if (seen_init(&seen, n)) {
 		free(peer_names);
-		werr(w, "out of memory");
+		walk_err(w, "out of memory");
 		return;
 	}
 	conf->n_tunnels = n;
 	json_array_foreach(tunnels, i, t) {
 		snprintf(idx, sizeof(idx), "%zu", i);
-		old = push(w, idx);
+		old = walk_push(w, idx);
 		parse_tunnel(w, t, &conf->tunnels[i], &peer_names[i]);
+		conf_parse_l7(w, t, conf, &conf->tunnels[i]);
 		check_tunnel(w, conf, &seen, i, peer_names[i]);
-		pop(w, old);
+		walk_pop(w, old);
 	}
 	seen_free(&seen);
 	free(peer_names);
@@ -847,11 +839,11 @@ static void check_node(struct walker *w, struct tunctl_conf *conf)
 	size_t i, old;
 
 	if (conf->n_relays && !conf->listen_port)
-		werr(w, "a relay needs \"node\" with \"listen_port\" (the port it relays on)");
+		walk_err(w, "a relay needs \"node\" with \"listen_port\" (the port it relays on)");
 	if (!conf->n_tunnels)
 		return;
 	if (!conf->listen_port || !conf->has_overlay) {
-		werr(w, "a config with tunnels needs \"node\" with \"listen_port\" and \"overlay\"");
+		walk_err(w, "a config with tunnels needs \"node\" with \"listen_port\" and \"overlay\"");
 		return;
 	}
 	for (i = 0; i < conf->n_tunnels; i++) {
@@ -863,11 +855,11 @@ static void check_node(struct walker *w, struct tunctl_conf *conf)
 			       conf->overlay_prefix))
 			continue;
 		snprintf(idx, sizeof(idx), "%zu", i);
-		old = push(w, "tunnels");
-		push(w, idx);
-		push(w, "target");
-		werr(w, "inside the overlay prefix: an external target is a device on the server's LAN");
-		pop(w, old);
+		old = walk_push(w, "tunnels");
+		walk_push(w, idx);
+		walk_push(w, "target");
+		walk_err(w, "inside the overlay prefix: an external target is a device on the server's LAN");
+		walk_pop(w, old);
 	}
 	for (i = 0; i < conf->n_peers; i++) {
 		struct conf_peer *p = &conf->peers[i];
@@ -876,22 +868,22 @@ static void check_node(struct walker *w, struct tunctl_conf *conf)
 		for (j = 0; j < i; j++) {
 			if (conf->peers[j].overlay.s_addr != p->overlay.s_addr)
 				continue;
-			old = push(w, "peers");
-			push(w, p->name);
-			push(w, "overlay");
-			werr(w, "the same overlay address as peer \"%s\"",
+			old = walk_push(w, "peers");
+			walk_push(w, p->name);
+			walk_push(w, "overlay");
+			walk_err(w, "the same overlay address as peer \"%s\"",
 			     conf->peers[j].name);
-			pop(w, old);
+			walk_pop(w, old);
 		}
-		old = push(w, "peers");
-		push(w, p->name);
-		push(w, "overlay");
+		old = walk_push(w, "peers");
+		walk_push(w, p->name);
+		walk_push(w, "overlay");
 		if (!in_prefix(p->overlay, conf->overlay_addr,
 			       conf->overlay_prefix))
-			werr(w, "outside the node's overlay prefix");
+			walk_err(w, "outside the node's overlay prefix");
 		else if (p->overlay.s_addr == conf->overlay_addr.s_addr)
-			werr(w, "the node's own overlay address");
-		pop(w, old);
+			walk_err(w, "the node's own overlay address");
+		walk_pop(w, old);
 	}
 }
 
@@ -899,7 +891,7 @@ static void parse_root(struct walker *w, json_t *root,
 		       struct tunctl_conf *conf)
 {
 	static const char *const keys[] = {
-		"node", "local", "peers", "tunnels", "relay", NULL
+		"node", "local", "peers", "tunnels", "relay", "utm", NULL
 	};
 	/* In this order: tunnels refer to peers. */
 	static const struct {
@@ -911,20 +903,21 @@ static void parse_root(struct walker *w, json_t *root,
 		{ "peers", parse_peers },
 		{ "tunnels", parse_tunnels },
 		{ "relay", parse_relays },
+		{ "utm", conf_parse_utm },
 	};
 	json_t *v;
 	size_t i, old;
 
-	if (!want_type(w, root, JSON_OBJECT, "an object"))
+	if (!walk_want(w, root, JSON_OBJECT, "an object"))
 		return;
-	check_keys(w, root, keys);
+	walk_keys(w, root, keys);
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		v = json_object_get(root, sections[i].key);
 		if (!v)
 			continue;
-		old = push(w, sections[i].key);
+		old = walk_push(w, sections[i].key);
 		sections[i].parse(w, v, conf);
-		pop(w, old);
+		walk_pop(w, old);
 	}
 	check_node(w, conf);
 }
@@ -936,6 +929,8 @@ void conf_defaults(struct tunctl_conf *conf)
 	conf->local.arp = true;
 	conf->local.ndp = true;
 	conf->local.dhcp = true;
+	conf->utm.eve_max_bytes = CONF_EVE_MAX_BYTES;
+	conf->utm.eve_keep = CONF_EVE_KEEP;
 }
 
 /* jansson's copies of the text may hold private keys: wipe on free. */
@@ -1041,6 +1036,7 @@ void conf_free(struct tunctl_conf *conf)
 	free(conf->tunnels);
 	free(conf->peers);
 	free(conf->relays);
+	conf_free_l7(conf);
 	conf->tunnels = NULL;
 	conf->peers = NULL;
 	conf->relays = NULL;

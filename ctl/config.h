@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "keys.h"
+#include "l7.h"
 
 #define CONF_MAX_ERRORS 64
 #define CONF_MAX_PEERS 1024
@@ -81,6 +82,20 @@ struct conf_tunnel {
 	/* Client side: relays for this tunnel alone (else the peer's). */
 	struct sockaddr_in via[CONF_MAX_VIA];
 	size_t n_via;
+	/* "l7": 1 + its index in tunctl_conf.l7; 0: no L7 firewall. */
+	uint32_t l7;
+};
+
+#define CONF_PATH_MAX 256
+#define CONF_EVE_MAX_BYTES (16ULL << 20)
+#define CONF_EVE_KEEP 5
+
+/* "utm": the IPS rules and the event log (eve.h). */
+struct conf_utm {
+	char rules[CONF_PATH_MAX];	/* "": no IPS */
+	char eve_log[CONF_PATH_MAX];	/* "": /var/log/tunctl/DEV.eve.json */
+	uint64_t eve_max_bytes;
+	unsigned int eve_keep;
 };
 
 struct tunctl_conf {
@@ -97,6 +112,9 @@ struct tunctl_conf {
 	size_t n_tunnels;
 	struct conf_relay *relays;
 	size_t n_relays;
+	struct l7_policy *l7;		/* the tunnels' L7 policies */
+	size_t n_l7;
+	struct conf_utm utm;
 };
 
 struct conf_diag {
@@ -117,6 +135,12 @@ int conf_load_text(const char *name, const char *text, size_t len,
 void conf_diag_print(const struct conf_diag *diag);
 void conf_diag_free(struct conf_diag *diag);
 const char *conf_tunnel_type_name(enum conf_tunnel_type t);
+/* A tunnel's L7 policy, or NULL. */
+static inline const struct l7_policy *
+conf_tunnel_l7(const struct tunctl_conf *c, const struct conf_tunnel *t)
+{
+	return t->l7 ? &c->l7[t->l7 - 1] : NULL;
+}
 const char *conf_protocol_name(uint8_t protocol);
 /* Is a inside prefix p? */
 bool conf_prefix_has(const struct conf_prefix *p, struct in_addr a);

@@ -51,7 +51,7 @@ int ctlsock_listen(const char *dev)
 static json_t *answer(struct node *nd, char *req)
 {
 	unsigned long id;
-	char verb[16], arg[16], why[256];
+	char verb[16], arg[16], why[512];
 	size_t len = strlen(req);
 	int n, ret;
 
@@ -69,6 +69,16 @@ static json_t *answer(struct node *nd, char *req)
 	if (n == 1 && !strcmp(verb, "list"))
 		return json_pack("{so}", "tunnels",
 				 nd ? node_tunnels_json(nd) : json_array());
+	if (n == 1 && !strcmp(verb, "ips-reload")) {
+		if (!nd)
+			return json_pack("{ss}", "error", "this daemon runs no tunnels");
+		ret = node_ips_reload(nd, why, sizeof(why));
+		return ret ? json_pack("{ss}", "error", why) :
+			     json_pack("{sbss}", "ok", 1, "summary", why);
+	}
+	if (n == 1 && !strcmp(verb, "utm"))
+		return json_pack("{so}", "utm", nd ? node_utm_json(nd) :
+				 json_pack("{sb}", "enabled", 0));
 	if (n == 1 && !strcmp(verb, "stats"))
 		return json_pack("{sI}", "overlay_no_tunnel",
 				 (json_int_t)(nd ? nd->drops_no_tunnel : 0));

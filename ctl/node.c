@@ -28,12 +28,14 @@
 #include "datapath.h"
 #include "forward.h"
 #include "node.h"
+#include "node_utm.h"
 #include "offload.h"
 #include "pins.h"
 #include "relay.h"
 #include "rtnl.h"
 #include "tun.h"
 #include "udp_batch.h"
+#include "utm.h"
 #include "util.h"
 #include "wire.h"
 
@@ -44,6 +46,7 @@ const char *const tdrop_names[TDROP_MAX] = {
 	[TDROP_NOT_AUTHENTIC] = "not-authentic",
 	[TDROP_REPLAY] = "replay",
 	[TDROP_POLICY] = "policy",
+	[TDROP_UTM] = "utm",
 	[TDROP_NO_SESSION] = "no-session",
 	[TDROP_DISABLED] = "disabled",
 	[TDROP_HS_REJECTED] = "handshake-rejected",
@@ -461,6 +464,44 @@ static struct tunnel *overlay_tunnel(struct node *nd, const struct inner_pkt *p,
 	return i >= 0 && (size_t)i < nd->n ? &nd->tunnels[i] : NULL;
 }
 
+static void to_overlay(struct node *nd, const uint8_t *pkt, size_t len,
+		       const struct virtio_net_hdr *partial);
+static void gro_flush(struct node *nd);
+
+/*
+ * The UTM's word on a decrypted packet of t (utm.h), from the peer or
+ * from the overlay: true to let it go on. A reset goes to both ends:
+ * into the overlay for the side here, through the tunnel for the peer.
+ */
+static bool utm_pass(struct node *nd, struct tunnel *t, const uint8_t *pkt,
+		     size_t len, bool from_peer, uint64_t now)
+{
+	const struct l7_policy *pol = conf_tunnel_l7(&nd->conf, &t->conf);
+	struct utm_pkt up = {
+		.tunnel = t->conf.id, .pol = pol, .pkt = pkt, .len = len,
+	};
+	struct utm_reset rst;
+	enum utm_verdict v;
+	bool here_server;
+
+	if (!utm_wants(nd->utm, pol))
+		return true;
+	/* The server's side of a tunnel is where its service is. */
+	here_server = t->conf.server;
+	up.dir = from_peer == here_server ? L7_TO_SERVER : L7_TO_CLIENT;
+	v = utm_inspect(nd->utm, &up, now, &rst);
+	if (v == UTM_PASS)
+		return true;
+	t->drops[TDROP_UTM]++;
+	if (v == UTM_RESET) {
+		to_overlay(nd, here_server ? rst.to_server : rst.to_client, 40,
+			   NULL);
+		send_data(nd, t, here_server ? rst.to_client : rst.to_server,
+			  40, 0, now);
+	}
+	return false;
+}
+
 /*
  * One packet or TCP super-packet read from the overlay (offload.h): the
  * tunnel and its policy are judged once on its headers, which every
@@ -511,6 +552,8 @@ static void from_overlay(struct node *nd, const struct virtio_net_hdr *vh,
 			t->drops[TDROP_POLICY]++;
 			return;
 		}
+		if (!utm_pass(nd, t, pkt, len, false, now))
+			return;
 		ret = offload_csum_prepare(vh, pkt, len, partial);
 		if (ret < 0)
 			t->drops[TDROP_POLICY]++;
@@ -524,8 +567,9 @@ static void from_overlay(struct node *nd, const struct virtio_net_hdr *vh,
 		return;
 	}
 	while ((seg = offload_split_next(&split, &n)))
-		send_data(nd, t, seg, n,
-			  partial ? TUNCTL_DATA_F_CSUM_PARTIAL : 0, now);
+		if (utm_pass(nd, t, seg, n, false, now))
+			send_data(nd, t, seg, n,
+				  partial ? TUNCTL_DATA_F_CSUM_PARTIAL : 0, now);
 }
 
 void node_on_tun(struct node *nd)
@@ -544,6 +588,7 @@ void node_on_tun(struct node *nd)
 		from_overlay(nd, &vh, frame + OFFLOAD_VNET_LEN,
 			     len - OFFLOAD_VNET_LEN, now);
 	}
+	gro_flush(nd);		/* the UTM's resets into the overlay, if any */
 	udp_batch_flush(nd->tx);
 }
 
@@ -740,6 +785,8 @@ static void on_data(struct node *nd, const uint8_t *msg, size_t len,
 		t->drops[TDROP_POLICY]++;
 		return;
 	}
+	if (!utm_pass(nd, t, pt, n, true, now))
+		return;
 	if (p.frag == INNER_FRAG_FIRST)
 		frag_trail_note(&nd->frags, &p, false, (uint32_t)(t - nd->tunnels),
 				now);
@@ -1345,6 +1392,9 @@ int node_start(struct node *nd, const char *dev, struct tunctl_conf *conf)
 		return -ENOMEM;
 	}
 	udp_batch_init(nd->tx, nd->udp_fd);
+	ret = node_utm_start(nd);
+	if (ret)
+		return ret;
 	ret = setup_tunnels(nd);
 	if (ret) {
 		err("daemon %s: tunnels: %s", dev, strerror(-ret));
@@ -1419,6 +1469,7 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 		size_t why_len)
 {
 	struct tunctl_conf old_conf, conf;
+	struct utm_prep prep;
 	struct tunnel *old = nd->tunnels;
 	size_t old_n = nd->n, i, j, kept = 0;
 	bool *taken;
@@ -1439,14 +1490,21 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 		conf_free(&conf);
 		return -EXDEV;
 	}
+	ret = node_utm_prepare(nd, &conf, &prep, why, why_len);
+	if (ret) {
+		conf_free(&conf);
+		return ret;
+	}
 	ret = relay_apply(nd->dev, &conf);
 	if (ret) {
 		snprintf(why, why_len, "relay: %s", strerror(-ret));
+		node_utm_abort(&prep);
 		conf_free(&conf);
 		return ret;
 	}
 	taken = calloc(old_n + 1, sizeof(*taken));
 	if (!taken) {
+		node_utm_abort(&prep);
 		conf_free(&conf);
 		return -ENOMEM;
 	}
@@ -1461,11 +1519,14 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 		nd->tunnels = old;
 		nd->n = old_n;
 		nd->conf = old_conf;
+		node_utm_abort(&prep);
 		conf_free(&conf);
 		free(taken);
 		snprintf(why, why_len, "out of memory");
 		return ret;
 	}
+	/* From here the new config is the node's: so are its rules. */
+	node_utm_commit(nd, &prep);
 	/* Trails name tunnels by index, which moves: fragments in flight are lost. */
 	memset(&nd->frags, 0, sizeof(nd->frags));
 	for (i = 0; i < nd->n; i++) {
@@ -1560,6 +1621,7 @@ void node_stop(struct node *nd)
 	free(nd->tunnels);
 	free(nd->routes);
 	index_table_free(&nd->index);
+	node_utm_stop(nd);
 	conf_free(&nd->conf);
 	if (nd->gro)
 		sodium_memzero(nd->gro, sizeof(*nd->gro));

@@ -27,6 +27,7 @@ enum tdrop {
 	TDROP_DISABLED,
 	TDROP_HS_REJECTED,	/* initiation or response not genuine */
 	TDROP_HS_REPLAY,	/* an initiation not newer than the last */
+	TDROP_UTM,		/* the L7 firewall or the IPS blocked it */
 	TDROP_MAX,
 };
 
@@ -82,6 +83,7 @@ struct tunnel {
 };
 
 struct route;
+struct utm;
 struct udp_batch;
 struct offload_gro;
 
@@ -106,6 +108,7 @@ struct node {
 	struct route *routes;		/* outbound: (peer, proto, port) */
 	size_t n_routes;
 	uint64_t drops_no_tunnel;	/* overlay packets of no tunnel */
+	struct utm *utm;		/* L7 firewall and IPS; NULL: none */
 
 	int overlay_link;		/* tcx link of the overlay program */
 	bool forwarding;		/* NAT table set up (gateway, external) */
@@ -148,6 +151,14 @@ int node_set_enabled(struct node *nd, uint32_t id, bool enabled);
  * device (the internet rule, the NAT table) when it died unclean.
  */
 void node_forget_kernel_state(const char *dev);
+/*
+ * Load the IPS rules again from the config's "utm.rules": swapped whole
+ * between two packets, or refused (why: FILE:LINE: reason) keeping the
+ * old set.
+ */
+int node_ips_reload(struct node *nd, char *why, size_t why_len);
+/* The UTM's rules and counters, for "ips status". */
+json_t *node_utm_json(struct node *nd);
 /* The tunnels as "tunnel list" shows them. */
 json_t *node_tunnels_json(struct node *nd);
 

@@ -20,6 +20,16 @@ int main(void)
 	srunner_add_suite(sr, offload_suite());
 	srunner_add_suite(sr, cipher_suite());
 	srunner_add_suite(sr, udp_batch_suite());
+	srunner_add_suite(sr, l7_mqtt_suite());
+	srunner_add_suite(sr, l7_modbus_suite());
+	srunner_add_suite(sr, l7_coap_suite());
+	srunner_add_suite(sr, l7_http_suite());
+	srunner_add_suite(sr, l7_dns_suite());
+	srunner_add_suite(sr, l7_util_suite());
+	srunner_add_suite(sr, eve_suite());
+	srunner_add_suite(sr, ips_suite());
+	srunner_add_suite(sr, config_utm_suite());
+	srunner_add_suite(sr, utm_suite());
 	srunner_add_suite(sr, btf_layout_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -18,5 +18,15 @@ Suite *index_table_suite(void);
 Suite *offload_suite(void);
 Suite *cipher_suite(void);
 Suite *udp_batch_suite(void);
+Suite *config_utm_suite(void);
+Suite *utm_suite(void);
+Suite *l7_mqtt_suite(void);
+Suite *l7_modbus_suite(void);
+Suite *l7_coap_suite(void);
+Suite *l7_http_suite(void);
+Suite *l7_dns_suite(void);
+Suite *l7_util_suite(void);
+Suite *eve_suite(void);
+Suite *ips_suite(void);
 
 #endif

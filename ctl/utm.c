@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The UTM's verdict on one decrypted packet (utm.h): the IPS on the
+ * packet, then the tunnel's L7 policy on its session, TCP followed in
+ * order. Every block is logged once, with the rule or reason behind it.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+
+#include "utm.h"
+
+#define MAX_HITS 8
+
+struct view {
+	uint8_t proto;
+	bool frag, later;	/* a fragment; one without the L4 header */
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	const uint8_t *payload;
+	size_t plen;
+};
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The node parsed and vetted the packet already; this finds its parts. */
+static int view_parse(const uint8_t *pkt, size_t len, struct view *v)
+{
+	size_t ihl, tot, l4;
+
+	memset(v, 0, sizeof(*v));
+	if (len < 20 || pkt[0] >> 4 != 4)
+		return -EINVAL;
+	ihl = (size_t)(pkt[0] & 15) * 4;
+	tot = get16(pkt + 2);
+	if (ihl < 20 || tot < ihl || tot > len)
+		return -EINVAL;
+	v->proto = pkt[9];
+	memcpy(&v->saddr, pkt + 12, 4);
+	memcpy(&v->daddr, pkt + 16, 4);
+	v->frag = get16(pkt + 6) & 0x3fff;
+	v->later = get16(pkt + 6) & 0x1fff;
+	if (v->later)
+		return 0;
+	l4 = tot - ihl;
+	pkt += ihl;
+	if (v->proto == IPPROTO_TCP) {
+		size_t doff;
+
+		if (l4 < 20 || (doff = (size_t)(pkt[12] >> 4) * 4) < 20 ||
+		    doff > l4)
+			return -EINVAL;
+		v->sport = get16(pkt);
+		v->dport = get16(pkt + 2);
+		v->seq = get32(pkt + 4);
+		v->ack = get32(pkt + 8);
+		v->flags = pkt[13];
+		v->payload = pkt + doff;
+		v->plen = l4 - doff;
+	} else if (v->proto == IPPROTO_UDP) {
+		if (l4 < 8)
+			return -EINVAL;
+		v->sport = get16(pkt);
+		v->dport = get16(pkt + 2);
+		v->payload = pkt + 8;
+		v->plen = l4 - 8;
+	} else {
+		v->payload = pkt;
+		v->plen = l4;
+	}
+	return 0;
+}
+
+int utm_init(struct utm *u, const char *log_path, uint64_t max_bytes,
+	     unsigned int keep)
+{
+	int ret;
+
+	memset(u, 0, sizeof(*u));
+	u->log.fd = -1;
+	u->flows = calloc(UTM_FLOWS, sizeof(*u->flows));
+	if (!u->flows)
+		return -ENOMEM;
+	ret = eve_open(&u->log, log_path, max_bytes, keep);
+	if (ret) {
+		free(u->flows);
+		u->flows = NULL;
+	}
+	return ret;
+}
+
+void utm_fini(struct utm *u)
+{
+	size_t i;
+
+	if (u->flows)
+		for (i = 0; i < UTM_FLOWS; i++)
+			utm_flow_free(&u->flows[i]);
+	free(u->flows);
+	ips_free(u->ips);
+	eve_close(&u->log);
+	memset(u, 0, sizeof(*u));
+	u->log.fd = -1;
+}
+
+void utm_set_rules(struct utm *u, struct ips_ruleset *rs)
+{
+	struct ips_ruleset *old = u->ips;
+
+	u->ips = rs;
+	ips_free(old);
+}
+
+/* The context of one packet's inspection, for the log and the IPS. */
+struct inspect {
+	struct utm *u;
+	const struct utm_pkt *p;
+	const struct view *v;
+	struct ips_input in;
+	const char *ips_why;
+};
+
+static void log_event(struct inspect *x, const char *type, const char *action,
+		      const struct ips_hit *hit, const char *reason,
+		      const char *l7_action)
+{
+	struct eve_event ev = {
+		.event_type = type,
+		.tunnel_id = x->p->tunnel,
+		.proto = x->v->proto,
+		.saddr = x->v->saddr,
+		.daddr = x->v->daddr,
+		.sport = x->v->sport,
+		.dport = x->v->dport,
+		.app_proto = x->p->pol ? l7_proto_name(x->p->pol->proto) : NULL,
+		.action = action,
+		.reason = reason,
+		.l7_action = l7_action,
+	};
+
+	if (hit) {
+		ev.sid = hit->sid;
+		ev.rev = hit->rev;
+		ev.msg = hit->msg;
+	}
+	eve_write(&x->u->log, &ev);
+}
+
+/* The IPS on what x->in holds: false if a drop rule matched. */
+static bool ips_run(struct inspect *x)
+{
+	struct ips_hit hits[MAX_HITS];
+	enum ips_action verdict;
+	size_t n = 0, i;
+
+	if (!x->u->ips)
+		return true;
+	verdict = ips_match(x->u->ips, &x->in, hits, MAX_HITS, &n);
+	for (i = 0; i < n; i++) {
+		log_event(x, "alert", hits[i].action == IPS_DROP ? "blocked" :
+			  "allowed", &hits[i], NULL, NULL);
+		x->u->stats.ips_alerts++;
+	}
+	if (verdict != IPS_DROP)
+		return true;
+	x->u->stats.ips_drops++;
+	for (i = 0; i < n; i++)
+		if (hits[i].action == IPS_DROP) {
+			x->ips_why = hits[i].msg;
+			break;
+		}
+	return false;
+}
+
+static bool on_msg(void *ctx, const struct l7_msg *m, const char **why)
+{
+	struct inspect *x = ctx;
+	bool ok;
+
+	x->in.msg = m;
+	ok = ips_run(x);
+	x->in.msg = NULL;
+	if (!ok)
+		*why = "ips";
+	return ok;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get16(p + i);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+/* An RST+ACK from (saddr, sport) to (daddr, dport). */
+static void build_rst(uint8_t out[40], uint32_t saddr, uint16_t sport,
+		      uint32_t daddr, uint16_t dport, uint32_t seq, uint32_t ack)
+{
+	uint8_t pseudo[12];
+
+	memset(out, 0, 40);
+	out[0] = 0x45;
+	put16(out + 2, 40);
+	put16(out + 6, 0x4000);		/* DF */
+	out[8] = 64;
+	out[9] = IPPROTO_TCP;
+	memcpy(out + 12, &saddr, 4);
+	memcpy(out + 16, &daddr, 4);
+	put16(out + 10, csum_fold(csum_add(0, out, 20)));
+	put16(out + 20, sport);
+	put16(out + 22, dport);
+	put32(out + 24, seq);
+	put32(out + 28, ack);
+	out[32] = 5 << 4;
+	out[33] = TH_RST | TH_ACK;
+	memcpy(pseudo, out + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_TCP;
+	put16(pseudo + 10, 20);
+	put16(out + 36, csum_fold(csum_add(csum_add(0, pseudo, 12), out + 20, 20)));
+}
+
+/* A session ends here: blocked for what is left of it, logged once. */
+static enum utm_verdict violation(struct inspect *x, struct utm_flow *f,
+				  enum l7_result res, const char *why,
+				  struct utm_reset *rst)
+{
+	bool reset = f && x->p->pol && x->p->pol->reset;
+	char reason[160];
+
+	x->u->stats.violations++;
+	if (f)
+		f->blocked = true;
+	/* An IPS drop has logged its alert; a policy one logs its reason. */
+	if (res != L7_DENIED || strcmp(why, "ips")) {
+		snprintf(reason, sizeof(reason), "%s%s",
+			 res == L7_MALFORMED ? "malformed: " : "", why);
+		log_event(x, "drop", "blocked", NULL, reason,
+			  reset ? "reset" : "drop");
+	}
+	if (!reset)
+		return UTM_DROP;
+	build_rst(rst->to_server, f->caddr, f->cport, f->saddr, f->sport,
+		  f->next_seq[L7_TO_SERVER], f->next_seq[L7_TO_CLIENT]);
+	build_rst(rst->to_client, f->saddr, f->sport, f->caddr, f->cport,
+		  f->next_seq[L7_TO_CLIENT], f->next_seq[L7_TO_SERVER]);
+	return UTM_RESET;
+}
+
+static void flow_key(const struct utm_pkt *p, const struct view *v,
+		     struct utm_flow *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->tunnel = p->tunnel;
+	k->proto = v->proto;
+	if (p->dir == L7_TO_SERVER) {
+		k->caddr = v->saddr;
+		k->cport = v->sport;
+		k->saddr = v->daddr;
+		k->sport = v->dport;
+	} else {
+		k->caddr = v->daddr;
+		k->cport = v->dport;
+		k->saddr = v->saddr;
+		k->sport = v->sport;
+	}
+}
+
+static enum utm_verdict tcp_session(struct inspect *x, bool ips_ok,
+				    struct utm_reset *rst, uint64_t now)
+{
+	const struct view *v = x->v;
+	enum l7_dir dir = x->p->dir;
+	enum l7_result res;
+	struct utm_flow key, *f;
+	const uint8_t *data = v->payload;
+	size_t len = v->plen;
+	const char *why = "";
+	uint32_t end;
+	int32_t diff;
+
+	flow_key(x->p, v, &key);
+	if ((v->flags & (TH_SYN | TH_ACK)) == TH_SYN && dir == L7_TO_SERVER) {
+		/* Data on a SYN (Fast Open) would pass unjudged. */
+		if (len || !ips_ok)
+			return UTM_DROP;
+		f = utm_flow_add(x->u, &key, now);
+		if (!f) {
+			x->u->stats.table_full++;
+			return UTM_DROP;
+		}
+		f->next_seq[L7_TO_SERVER] = v->seq + 1;
+		f->seq_known[L7_TO_SERVER] = true;
+		f->app = x->p->pol->proto;
+		return UTM_PASS;
+	}
+	f = utm_flow_find(x->u, &key, now);
+	if (!f) {
+		x->u->stats.no_session++;
+		return UTM_DROP;
+	}
+	f->seen_ns = now;
+	if (f->blocked)
+		return UTM_DROP;
+	/* A reload gave the tunnel another protocol: its parser state is not this one's. */
+	if (f->app != x->p->pol->proto)
+		return violation(x, f, L7_DENIED, "the tunnel's L7 protocol changed", rst);
+	if (!ips_ok)
+		return violation(x, f, L7_DENIED, "ips", rst);
+	if (v->flags & TH_SYN) {
+		if (dir != L7_TO_CLIENT || !(v->flags & TH_ACK) || len)
+			return UTM_DROP;
+		f->next_seq[L7_TO_CLIENT] = v->seq + 1;
+		f->seq_known[L7_TO_CLIENT] = true;
+		return UTM_PASS;
+	}
+	if (v->flags & TH_RST) {
+		f->closed_ns = now;
+		return UTM_PASS;
+	}
+	end = v->seq + (uint32_t)len;
+	if (len) {
+		if (!f->seq_known[dir]) {
+			x->u->stats.no_session++;
+			return UTM_DROP;
+		}
+		diff = (int32_t)(v->seq - f->next_seq[dir]);
+		if (diff > 0) {
+			/* A gap: what fills it must be judged first. */
+			x->u->stats.out_of_order++;
+			return UTM_DROP;
+		}
+		if ((size_t)-(int64_t)diff >= len) {
+			len = 0;	/* all of it judged and passed before */
+		} else {
+			data += -diff;
+			len -= -diff;
+		}
+		if (len) {
+			res = l7_feed(x->p->pol, &f->st, &f->s[dir], dir, data,
+				      len, on_msg, x, &why);
+			if (res != L7_OK)
+				return violation(x, f, res, why, rst);
+			f->next_seq[dir] += (uint32_t)len;
+		}
+	}
+	if (v->flags & TH_FIN) {
+		if (f->seq_known[dir] && end == f->next_seq[dir])
+			f->next_seq[dir]++;
+		f->fin |= 1u << dir;
+		if (f->fin == 3)
+			f->closed_ns = now;
+	}
+	return UTM_PASS;
+}
+
+enum utm_verdict utm_inspect(struct utm *u, const struct utm_pkt *p,
+			     uint64_t now, struct utm_reset *rst)
+{
+	struct inspect x = { .u = u, .p = p };
+	const struct l7_policy *pol = p->pol;
+	enum l7_result res;
+	const char *why = "";
+	struct view v;
+	struct l7_msg m;
+	bool ips_ok;
+
+	u->stats.packets++;
+	if (view_parse(p->pkt, p->len, &v))
+		return UTM_DROP;
+	x.v = &v;
+	/* A fragment's bytes cannot be judged as a message. */
+	if (v.frag && pol)
+		return UTM_DROP;
+	x.in = (struct ips_input){
+		.proto = v.proto, .saddr = v.saddr, .daddr = v.daddr,
+		.sport = v.sport, .dport = v.dport, .dir = p->dir,
+		.app = pol ? pol->proto : L7_NONE,
+		.payload = v.payload, .payload_len = v.plen,
+	};
+	ips_ok = v.later || ips_run(&x);
+	if (!pol)
+		return ips_ok ? UTM_PASS : UTM_DROP;
+	if (v.proto == IPPROTO_TCP && l7_is_stream(pol->proto))
+		return tcp_session(&x, ips_ok, rst, now);
+	if (!ips_ok)
+		return UTM_DROP;
+	if (v.proto == IPPROTO_UDP && l7_is_dgram(pol->proto)) {
+		res = l7_datagram(pol, p->dir, v.payload, v.plen, &m, &why);
+		if (res == L7_OK && m.present && !on_msg(&x, &m, &why))
+			res = L7_DENIED;
+		if (res != L7_OK)
+			return violation(&x, NULL, res, why, rst);
+		return UTM_PASS;
+	}
+	/* ICMP errors about the session, say: not the application's bytes. */
+	return v.proto == IPPROTO_ICMP ? UTM_PASS : UTM_DROP;
+}
