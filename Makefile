@@ -52,7 +52,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 L7_FUZZ := l7_http l7_dns l7_mqtt l7_modbus l7_coap
 FUZZ_BINS := $(OUT)/fuzz/config_fuzz $(OUT)/fuzz/msg_fuzz \
 	     $(patsubst %,$(OUT)/fuzz/%_fuzz,$(L7_FUZZ)) \
-	     $(OUT)/fuzz/ips_rules_fuzz $(OUT)/fuzz/eve_fuzz
+	     $(OUT)/fuzz/ips_rules_fuzz $(OUT)/fuzz/eve_fuzz $(OUT)/fuzz/audit_fuzz
 IPS_SRCS := $(wildcard ctl/ips_*.c)
 
 all: ctl/tunctl
@@ -107,6 +107,10 @@ $(OUT)/fuzz/ips_rules_fuzz: selftests/fuzz/ips_rules_fuzz.c $(IPS_SRCS) ctl/l7_u
 $(OUT)/fuzz/eve_fuzz: selftests/fuzz/eve_fuzz.c ctl/eve.c | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson 2>/dev/null) -o $@
+
+$(OUT)/fuzz/audit_fuzz: selftests/fuzz/audit_fuzz.c ctl/audit.c | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
 
 # Each target runs FUZZ_SECONDS on a scratch copy of its seed corpus.
 fuzz: $(FUZZ_BINS)

@@ -23,6 +23,7 @@ int cmd_tunnel(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
 int cmd_ips(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Print "usage: tunctl NAME ..." for one command to stderr. */
 void cmd_usage(const char *name);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -48,6 +49,23 @@ int ctlsock_listen(const char *dev)
 	return fd;
 }
 
+/* "list": the tunnels, and where they deliver (for tunctl audit). */
+static json_t *list_json(struct node *nd)
+{
+	char ov[INET_ADDRSTRLEN];
+	json_t *o;
+
+	if (!nd)
+		return json_pack("{so}", "tunnels", json_array());
+	o = json_pack("{so}", "tunnels", node_tunnels_json(nd));
+	inet_ntop(AF_INET, &nd->conf.overlay_addr, ov, sizeof(ov));
+	json_object_set_new(o, "node_overlay", nd->conf.has_overlay ?
+			    json_string(ov) : json_null());
+	json_object_set_new(o, "node_listen_port",
+			    json_integer(nd->conf.listen_port));
+	return o;
+}
+
 static json_t *answer(struct node *nd, char *req)
 {
 	unsigned long id;
@@ -67,8 +85,7 @@ static json_t *answer(struct node *nd, char *req)
 	}
 	n = sscanf(req, "%15s %15s", verb, arg);
 	if (n == 1 && !strcmp(verb, "list"))
-		return json_pack("{so}", "tunnels",
-				 nd ? node_tunnels_json(nd) : json_array());
+		return list_json(nd);
 	if (n == 1 && !strcmp(verb, "ips-reload")) {
 		if (!nd)
 			return json_pack("{ss}", "error", "this daemon runs no tunnels");

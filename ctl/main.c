@@ -31,6 +31,7 @@ static const struct cmd cmds[] = {
 	{ "monitor", cmd_monitor, "monitor [DEV] [-j] [--count N]" },
 	{ "tunnel", cmd_tunnel, "tunnel { list [-j] | disable ID | enable ID }" },
 	{ "ips", cmd_ips, "ips { reload DEV | status [DEV] [-j] }" },
+	{ "audit", cmd_audit, "audit [DEV] [-j]" },
 	{ "check-config", cmd_check_config, "check-config FILE" },
 	{ "genkey", cmd_genkey, "genkey > PRIVATE-KEY-FILE" },
 	{ "pubkey", cmd_pubkey, "pubkey < PRIVATE-KEY-FILE > PUBLIC-KEY-FILE" },

@@ -27,6 +27,7 @@ int main(void)
 	srunner_add_suite(sr, l7_dns_suite());
 	srunner_add_suite(sr, l7_util_suite());
 	srunner_add_suite(sr, eve_suite());
+	srunner_add_suite(sr, audit_suite());
 	srunner_add_suite(sr, ips_suite());
 	srunner_add_suite(sr, config_utm_suite());
 	srunner_add_suite(sr, utm_suite());

@@ -27,6 +27,7 @@ Suite *l7_http_suite(void);
 Suite *l7_dns_suite(void);
 Suite *l7_util_suite(void);
 Suite *eve_suite(void);
+Suite *audit_suite(void);
 Suite *ips_suite(void);
 
 #endif
