@@ -172,6 +172,7 @@ bench: deps
 	selftests/bench/control.sh
 	selftests/bench/xdp_drop.sh
 	selftests/bench/relay_fwd.sh
+	selftests/bench/utm.sh
 
 install: ctl/tunctl
 	install -D -m 0755 ctl/tunctl $(DESTDIR)$(PREFIX)/sbin/tunctl

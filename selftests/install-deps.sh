@@ -12,6 +12,8 @@ PKGS=(
 	# tests, demo and benches
 	iproute2 iputils-ping netcat-openbsd tcpdump python3 util-linux
 	procps nftables curl dnsmasq-base bind9-dnsutils
+	# the UTM tests: an MQTT broker and clients, a CoAP client and server
+	mosquitto mosquitto-clients libcoap3-bin
 	# make vmtest
 	qemu-system-x86 busybox-static cpio
 	# make bench: the tunnels tunctl is measured against, and the load
