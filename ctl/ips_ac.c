@@ -5,6 +5,11 @@
  * DFA would need 256 next states per trie node). The shallow states,
  * where a scan of ordinary text spends most of its time, get full DFA
  * rows instead (failures resolved), at most DENSE_MAX of them.
+ *
+ * When it fits in ips_ac_full_max bytes, the whole automaton becomes a DFA over
+ * byte classes instead (bytes no pattern holds share one class): one
+ * load per byte, with "has matches" in the entry's top bit. For 1000
+ * ten-letter patterns that is 27 classes and under 1 MB.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +19,8 @@
 #include "ips_internal.h"
 
 #define DENSE_MAX 256	/* full rows, 1 KB each */
+size_t ips_ac_full_max = IPS_AC_FULL_MAX;
+#define FULL_OUT 0x80000000u	/* entry flag: the state has matches */
 
 struct ac_edge {
 	uint32_t src, dst;
@@ -43,6 +50,10 @@ struct ips_ac {
 	uint32_t nouts, ocap;
 	uint32_t *out_ids;
 	uint32_t ndense;
+	/* The byte-class DFA, or NULL: full[state * ncls + cls[byte]]. */
+	uint32_t *full;
+	uint32_t ncls;
+	uint8_t cls[256];
 	bool built;
 };
 
@@ -191,6 +202,45 @@ static inline uint32_t step(const struct ips_ac *ac, uint32_t s, uint8_t c)
 	}
 }
 
+/*
+ * The whole DFA over byte classes, rows in breadth-first order (order[]
+ * holds every state but the root) so each failure row is done first.
+ */
+static void build_full(struct ips_ac *ac, const uint32_t *order, uint32_t n)
+{
+	uint8_t rep[256];
+	uint32_t i, x, c, s, t, e;
+	size_t bytes;
+
+	memset(ac->cls, 0, sizeof(ac->cls));
+	ac->ncls = 1;			/* class 0: bytes in no pattern */
+	for (e = 0; e < ac->nedges; e++)
+		if (!ac->cls[ac->ebyte[e]]) {
+			rep[ac->ncls] = ac->ebyte[e];
+			ac->cls[ac->ebyte[e]] = ac->ncls++;
+		}
+	bytes = (size_t)ac->nstates * ac->ncls * sizeof(uint32_t);
+	if (bytes > ips_ac_full_max || !(ac->full = malloc(bytes)))
+		return;
+	for (i = 0; i <= n; i++) {
+		s = i ? order[i - 1] : 0;
+		ac->full[(size_t)s * ac->ncls] = 0;
+		for (x = 1; x < ac->ncls; x++) {
+			t = s ? go(ac, s, rep[x]) : ac->root[rep[x]];
+			if (!t && s)
+				t = (ac->full[(size_t)ac->fail[s] * ac->ncls + x] &
+				     ~FULL_OUT) / ac->ncls;
+			/* Premultiplied: the scan's next index, no multiply. */
+			ac->full[(size_t)s * ac->ncls + x] = t * ac->ncls |
+				(ac->out_n[t] || ac->dict[t] ? FULL_OUT : 0);
+		}
+	}
+	/* Input is folded by the class map itself. */
+	for (c = 0; c < 256; c++)
+		rep[c] = ac->cls[ips_fold(c)];
+	memcpy(ac->cls, rep, sizeof(ac->cls));
+}
+
 /* Breadth first, so that a state's failure target is done before it. */
 static int link_failures(struct ips_ac *ac)
 {
@@ -219,6 +269,11 @@ static int link_failures(struct ips_ac *ac)
 			ac->dict[t] = ac->out_n[g] ? g : ac->dict[g];
 			queue[qt++] = t;
 		}
+	}
+	build_full(ac, queue, qt);
+	if (ac->full) {
+		free(queue);
+		return 0;
 	}
 	/*
 	 * Rows in breadth-first order: a state's failure target is
@@ -319,6 +374,19 @@ void ips_ac_scan(const struct ips_ac *ac, const uint8_t *p, size_t len,
 
 	if (!ac->built || !ac->nstates)
 		return;
+	if (ac->full) {
+		const uint32_t *full = ac->full;
+		const uint8_t *cls = ac->cls;
+		uint32_t e;
+
+		for (i = 0; i < len; i++) {
+			e = full[s + cls[p[i]]];
+			s = e & ~FULL_OUT;
+			if (e & FULL_OUT)
+				report(ac, s / ac->ncls, m);
+		}
+		return;
+	}
 	for (i = 0; i < len; i++) {
 		s = step(ac, s, ips_fold(p[i]));
 		if (ac->out_n[s] || ac->dict[s])
@@ -335,6 +403,7 @@ size_t ips_ac_bytes(const struct ips_ac *ac)
 {
 	return sizeof(*ac) + (size_t)ac->nstates * 7 * sizeof(uint32_t) +
 	       (size_t)ac->ndense * 256 * sizeof(uint32_t) +
+	       (ac->full ? (size_t)ac->nstates * ac->ncls * sizeof(uint32_t) : 0) +
 	       (size_t)ac->nedges * (1 + sizeof(uint32_t)) +
 	       (size_t)ac->nouts * sizeof(uint32_t);
 }
@@ -351,6 +420,7 @@ void ips_ac_free(struct ips_ac *ac)
 	free(ac->edge_n);
 	free(ac->dense_of);
 	free(ac->dense);
+	free(ac->full);
 	free(ac->head);
 	free(ac->edges);
 	free(ac->ebyte);

@@ -21,6 +21,13 @@ struct ips_ac_mark {
 	size_t n;
 };
 
+/*
+ * The largest byte-class DFA an automaton builds (bytes); past it, the
+ * sparse trie with dense shallow rows. Tests set 0 to test the latter.
+ */
+#define IPS_AC_FULL_MAX ((size_t)16 << 20)
+extern size_t ips_ac_full_max;
+
 struct ips_ac *ips_ac_new(void);
 /* Add a pattern (folded here); ids need not be unique. -ENOMEM, -EINVAL. */
 int ips_ac_add(struct ips_ac *ac, const uint8_t *pat, size_t len, uint32_t id);
