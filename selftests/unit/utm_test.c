@@ -364,6 +364,69 @@ START_TEST(test_dns_datagrams)
 }
 END_TEST
 
+static bool count_msg(void *ctx, const struct l7_msg *m, const char **why)
+{
+	(void)m;
+	(void)why;
+	(*(int *)ctx)++;
+	return true;
+}
+
+/*
+ * The real stream driver (l7_stream.c) split at every byte: a body
+ * skipped by count across the cut, two allowed requests handed on, and
+ * the third refused only when its head is whole, wherever the cut is.
+ */
+START_TEST(test_feed_every_split)
+{
+	static const char req[] =
+		"GET /public/a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+		"GET /public/b HTTP/1.1\r\n\r\n"
+		"GET /admin HTTP/1.1\r\n\r\n";
+	const uint8_t *b = (const uint8_t *)req;
+	size_t n = strlen(req), cut;
+
+	for (cut = 0; cut <= n; cut++) {
+		struct l7_state st = { 0 };
+		struct l7_stream s = { 0 };
+		const char *why = "";
+		enum l7_result r;
+		int msgs = 0;
+
+		r = l7_feed(&E.pol, &st, &s, L7_TO_SERVER, b, cut, count_msg,
+			    &msgs, &why);
+		ck_assert_int_eq(r, cut == n ? L7_DENIED : L7_OK);
+		if (r == L7_OK)
+			r = l7_feed(&E.pol, &st, &s, L7_TO_SERVER, b + cut,
+				    n - cut, count_msg, &msgs, &why);
+		ck_assert_msg(r == L7_DENIED && strstr(why, "/admin"),
+			      "cut %zu: %d %s", cut, r, why);
+		ck_assert_int_eq(msgs, 2);
+		/* Nothing held beyond one unfinished head. */
+		ck_assert_uint_le(s.len, L7_MSG_MAX);
+		l7_stream_free(&s);
+	}
+}
+END_TEST
+
+/* A head that never ends is refused once it fills the buffer. */
+START_TEST(test_feed_head_too_long)
+{
+	static uint8_t junk[L7_MSG_MAX + 100];
+	struct l7_state st = { 0 };
+	struct l7_stream s = { 0 };
+	const char *why = "";
+
+	memcpy(junk, "GET /public/", 12);
+	memset(junk + 12, 'a', sizeof(junk) - 12);
+	ck_assert_int_eq(l7_feed(&E.pol, &st, &s, L7_TO_SERVER, junk, 4000,
+				 NULL, NULL, &why), L7_OK);
+	ck_assert_int_ne(l7_feed(&E.pol, &st, &s, L7_TO_SERVER, junk + 4000,
+				 sizeof(junk) - 4000, NULL, NULL, &why), L7_OK);
+	l7_stream_free(&s);
+}
+END_TEST
+
 Suite *utm_suite(void)
 {
 	Suite *s = suite_create("utm");
@@ -380,6 +443,8 @@ Suite *utm_suite(void)
 	tcase_add_test(tc, test_ips_packet_rules);
 	tcase_add_test(tc, test_ips_message_rules);
 	tcase_add_test(tc, test_dns_datagrams);
+	tcase_add_test(tc, test_feed_every_split);
+	tcase_add_test(tc, test_feed_head_too_long);
 	suite_add_tcase(s, tc);
 	return s;
 }
