@@ -132,7 +132,44 @@ wait_listen "$HUB" t 8000
 check_not "the camera cannot open a connection to the hub" \
 	sh -c "echo hi | ip netns exec $CAM timeout 2 nc -w 1 100.64.0.1 8000; grep -q hi $WORK/hubsvc.out"
 
-say "Act 5. What tunctl shows"
+say "Act 5. The UTM: the cloud judges what tunnel 10 carries, after decryption"
+mkdir -p "$WORK/cloudweb/admin"
+echo "the admin page" >"$WORK/cloudweb/admin/index.html"
+echo 'drop http any any -> any any (msg:"shell in a request"; http.header; content:"/bin/sh"; sid:1001;)' \
+	>"$WORK/demo.rules"
+python3 - "$WORK/cloud.json" "$WORK" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for t in c["tunnels"]:
+    if t["id"] == 10:
+        t["l7"] = {"protocol": "http", "methods": ["GET", "HEAD"], "paths": ["/index.html"]}
+c["utm"] = {"rules": sys.argv[2] + "/demo.rules", "eve_log": sys.argv[2] + "/eve.json"}
+json.dump(c, open(sys.argv[1] + ".utm", "w"), indent=1)
+PY
+show grep -A3 '"l7"' "$WORK/cloud.json.utm"
+show cloud reload c0 --config "$WORK/cloud.json.utm"
+check "GET /index.html passes" get -o /dev/null http://100.64.0.2:8080/index.html
+show get -X DELETE http://100.64.0.2:8080/index.html
+check_not "DELETE is reset" get -o /dev/null -X DELETE http://100.64.0.2:8080/index.html
+check_not "the admin page is reset, even as /index.html/../admin/" \
+	get -o /dev/null --path-as-is http://100.64.0.2:8080/index.html/../admin/
+check_not "the IPS drops a request with /bin/sh in a header" \
+	get -o /dev/null -H 'X-Cmd: /bin/sh' http://100.64.0.2:8080/index.html
+show tail -1 "$WORK/eve.json"
+# One line per event: what, where, why.
+eve_lines() {
+	python3 -c 'import json, sys
+for e in map(json.loads, open(sys.argv[1])):
+    print(e["event_type"], "tunnel", e["tunnel_id"], "%s:%s" % (e["src_ip"], e["src_port"]),
+          "->", "%s:%s" % (e["dest_ip"], e["dest_port"]),
+          e["drop"]["reason"] if "drop" in e else "sid %d %s" % (e["alert"]["signature_id"], e["alert"]["signature"]))' "$1"
+}
+show eve_lines "$WORK/eve.json"
+check "the event log holds each of them (4)" test "$(wc -l <"$WORK/eve.json")" -eq 4
+show cloud ips status c0
+show cloud audit c0
+
+say "Act 6. What tunctl shows"
 show hub tunnel list
 show hub status h0
 show gw status wan0
