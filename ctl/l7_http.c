@@ -164,8 +164,11 @@ static bool put(char *out, size_t *olen, char c)
 }
 
 /*
- * The segment out[seg, *olen) just ended (at a '/' if slash): drop it if
- * it is "." or empty, drop it and its parent if "..".
+ * The segment out[seg, *olen) just ended (at a '/' if slash). Dot and
+ * empty segments are refused, not resolved: servers and frameworks
+ * resolve "..", "." and "//" differently (or route on the raw path),
+ * so no one reading of them can be the server's. A client has no need
+ * of them (curl and browsers resolve them before they send).
  */
 static enum l7_result end_segment(char *out, size_t *olen, size_t seg,
 				  bool slash, const char **why)
@@ -182,18 +185,12 @@ static enum l7_result end_segment(char *out, size_t *olen, size_t seg,
 	if (p < n && (!p || (p == 1 && s[0] == '.') ||
 		      (p == 2 && s[0] == '.' && s[1] == '.')))
 		BAD("http: empty or dot segment with parameters");
-	if (n == 0 || (n == 1 && s[0] == '.')) {
-		*olen = seg;
-		return L7_OK;
-	}
-	if (n == 2 && s[0] == '.' && s[1] == '.') {
-		if (seg <= 1)
-			BAD("http: path climbs above the root");
-		/* out[seg - 1] is the parent's trailing '/'. */
-		for (*olen = seg - 1; out[*olen - 1] != '/'; (*olen)--)
-			;
-		return L7_OK;
-	}
+	if (n == 0 && !slash)
+		return L7_OK;		/* a trailing "/" */
+	if (n == 0)
+		BAD("http: empty segment (//) in the path");
+	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+		BAD("http: dot segment in the path");
 	if (slash && !put(out, olen, '/'))
 		BAD("http: path too long");
 	return L7_OK;
@@ -201,7 +198,7 @@ static enum l7_result end_segment(char *out, size_t *olen, size_t seg,
 
 /*
  * The path a server would serve for [p, p + n) (origin-form, no query):
- * percent-decoded once, "//" collapsed, dot segments resolved. Into out.
+ * percent-decoded once; dot and empty segments refused. Into out.
  */
 static enum l7_result normalise(const uint8_t *p, size_t n, char *out,
 				const char **why)
@@ -399,6 +396,13 @@ static enum l7_result request_head(const struct l7_policy *pol,
 
 	memcpy(meth, buf, m->buf[L7B_HTTP_METHOD].len);
 	meth[m->buf[L7B_HTTP_METHOD].len] = '\0';
+	/*
+	 * A server that ignores a GET's body would read it as the next
+	 * request, which was skipped here by count ("CL.0" desync).
+	 */
+	if ((!strcmp(meth, "GET") || !strcmp(meth, "HEAD")) &&
+	    ((f.cl_seen && f.cl) || f.te_seen))
+		BAD("http: a body on GET or HEAD");
 	res = target_path(meth, m->buf[L7B_HTTP_URI].p,
 			  m->buf[L7B_HTTP_URI].len, m->name, why);
 	if (res != L7_OK)

@@ -97,7 +97,26 @@ int node_utm_prepare(struct node *nd, const struct tunctl_conf *conf,
 	if (load_rules(conf, &prep->rules, why, why_len))
 		return -EINVAL;
 	prep->rules_set = true;
-	if (!nd->utm) {
+	if (nd->utm) {
+		char path[CONF_PATH_MAX + 32];
+		const struct eve_log *cur = &nd->utm->log;
+		int ret;
+
+		log_path(nd->dev, conf, path, sizeof(path));
+		if (strcmp(path, cur->path) ||
+		    conf->utm.eve_max_bytes != cur->max_bytes ||
+		    conf->utm.eve_keep != cur->keep) {
+			ret = eve_open(&prep->log, path, conf->utm.eve_max_bytes,
+				       conf->utm.eve_keep);
+			if (ret) {
+				snprintf(why, why_len, "event log %s: %s", path,
+					 strerror(-ret));
+				ips_free(prep->rules);
+				return ret;
+			}
+			prep->log_set = true;
+		}
+	} else {
 		prep->fresh = utm_make(nd->dev, conf, why, why_len);
 		if (!prep->fresh) {
 			ips_free(prep->rules);
@@ -113,12 +132,18 @@ void node_utm_commit(struct node *nd, struct utm_prep *prep)
 		nd->utm = prep->fresh;
 	if (prep->rules_set && nd->utm)
 		utm_set_rules(nd->utm, prep->rules);
+	if (prep->log_set) {
+		eve_close(&nd->utm->log);
+		nd->utm->log = prep->log;
+	}
 	memset(prep, 0, sizeof(*prep));
 }
 
 void node_utm_abort(struct utm_prep *prep)
 {
 	ips_free(prep->rules);
+	if (prep->log_set)
+		eve_close(&prep->log);
 	if (prep->fresh) {
 		utm_fini(prep->fresh);
 		free(prep->fresh);

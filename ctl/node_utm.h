@@ -3,6 +3,7 @@
 #ifndef TUNCTL_NODE_UTM_H
 #define TUNCTL_NODE_UTM_H
 
+#include "eve.h"
 #include "node.h"
 
 /* Does this config ask for the UTM: an "l7" policy, or IPS rules? */
@@ -18,6 +19,8 @@ struct utm_prep {
 	struct utm *fresh;		/* a new UTM, when there was none */
 	struct ips_ruleset *rules;	/* the new set, or NULL */
 	bool rules_set;			/* swap rules (NULL: none) */
+	struct eve_log log;		/* the log moved or resized */
+	bool log_set;
 };
 int node_utm_prepare(struct node *nd, const struct tunctl_conf *conf,
 		     struct utm_prep *prep, char *why, size_t why_len);

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
+#include <sys/random.h>
 
 #include "utm.h"
 
@@ -95,13 +96,20 @@ int utm_init(struct utm *u, const char *log_path, uint64_t max_bytes,
 	memset(u, 0, sizeof(*u));
 	u->log.fd = -1;
 	u->flows = calloc(UTM_FLOWS, sizeof(*u->flows));
-	if (!u->flows)
-		return -ENOMEM;
-	ret = eve_open(&u->log, log_path, max_bytes, keep);
-	if (ret) {
-		free(u->flows);
-		u->flows = NULL;
+	u->tunnel_flows = calloc(65536, sizeof(*u->tunnel_flows));
+	if (!u->flows || !u->tunnel_flows ||
+	    getrandom(&u->seed, sizeof(u->seed), 0) != sizeof(u->seed)) {
+		ret = -ENOMEM;
+		goto fail;
 	}
+	ret = eve_open(&u->log, log_path, max_bytes, keep);
+	if (!ret)
+		return 0;
+fail:
+	free(u->flows);
+	free(u->tunnel_flows);
+	u->flows = NULL;
+	u->tunnel_flows = NULL;
 	return ret;
 }
 
@@ -109,10 +117,11 @@ void utm_fini(struct utm *u)
 {
 	size_t i;
 
-	if (u->flows)
+	if (u->flows && u->tunnel_flows)
 		for (i = 0; i < UTM_FLOWS; i++)
-			utm_flow_free(&u->flows[i]);
+			utm_flow_free(u, &u->flows[i]);
 	free(u->flows);
+	free(u->tunnel_flows);
 	ips_free(u->ips);
 	eve_close(&u->log);
 	memset(u, 0, sizeof(*u));
@@ -305,34 +314,163 @@ static void flow_key(const struct utm_pkt *p, const struct view *v,
 	}
 }
 
+static enum utm_verdict refuse(struct inspect *x)
+{
+	x->u->stats.bad_tcp++;
+	return UTM_DROP;
+}
+
+/*
+ * A client's SYN: a new session, never a second life for a live one
+ * (its server's session would go on, RFC 5961, while the judging
+ * started over). The same SYN again, its answer lost, changes nothing.
+ */
+static enum utm_verdict tcp_syn(struct inspect *x, const struct utm_flow *key,
+				bool ips_ok, uint64_t now)
+{
+	const struct view *v = x->v;
+	struct utm_flow *f;
+
+	/* Data on a SYN (Fast Open) would pass unjudged. */
+	if (v->plen || !ips_ok)
+		return refuse(x);
+	f = utm_flow_find(x->u, key, now);
+	if (f && !f->closed_ns) {
+		if (!f->blocked && !f->data_seen &&
+		    v->seq + 1 == f->next_seq[L7_TO_SERVER])
+			return UTM_PASS;
+		return refuse(x);
+	}
+	f = utm_flow_add(x->u, key, now);
+	if (!f) {
+		x->u->stats.table_full++;
+		return UTM_DROP;
+	}
+	f->next_seq[L7_TO_SERVER] = v->seq + 1;
+	f->seq_known[L7_TO_SERVER] = true;
+	f->app = x->p->pol->proto;
+	return UTM_PASS;
+}
+
+/* The server's SYN-ACK: once, or the same one again. */
+static enum utm_verdict tcp_synack(struct inspect *x, struct utm_flow *f)
+{
+	const struct view *v = x->v;
+
+	if (x->p->dir != L7_TO_CLIENT || !(v->flags & TH_ACK) || v->plen)
+		return refuse(x);
+	if (!f->seq_known[L7_TO_CLIENT]) {
+		if (v->ack != f->next_seq[L7_TO_SERVER])
+			return refuse(x);
+		f->next_seq[L7_TO_CLIENT] = v->seq + 1;
+		f->seq_known[L7_TO_CLIENT] = true;
+		return UTM_PASS;
+	}
+	/* Another ISN would make every later byte look old, unjudged. */
+	return v->seq + 1 == f->next_seq[L7_TO_CLIENT] ? UTM_PASS : refuse(x);
+}
+
+/*
+ * An RST ends the session only where its receiver would take it: at
+ * the exact next sequence number (RFC 5961), or the server refusing a
+ * SYN. Another would leave the server's session open while ours ends.
+ */
+static enum utm_verdict tcp_rst(struct inspect *x, struct utm_flow *f,
+				uint64_t now)
+{
+	const struct view *v = x->v;
+	enum l7_dir dir = x->p->dir;
+
+	if (f->seq_known[dir] ? v->seq == f->next_seq[dir] :
+	    dir == L7_TO_CLIENT && v->flags & TH_ACK &&
+	    v->ack == f->next_seq[L7_TO_SERVER]) {
+		f->closed_ns = now;
+		return UTM_PASS;
+	}
+	return refuse(x);
+}
+
+/* Room to keep n more judged bytes to the server, or refuse them. */
+static bool keep_room(struct utm *u, struct utm_flow *f, size_t n)
+{
+	if (!f->keep.buf) {
+		if (u->kept_bytes + UTM_KEEP > UTM_KEEP_TOTAL ||
+		    !(f->keep.buf = malloc(UTM_KEEP)))
+			return false;
+		u->kept_bytes += UTM_KEEP;
+		f->keep.seq = f->next_seq[L7_TO_SERVER];
+		f->keep.len = f->keep.head = 0;
+	}
+	return utm_keep_room(&f->keep, n);
+}
+
+/*
+ * Data in order. To the server (what the policy judges), bytes sent
+ * again must equal the kept ones they overlap, and new ones wait for
+ * room to be kept; to the client (framed, not judged), old bytes pass.
+ */
+static enum utm_verdict tcp_data(struct inspect *x, struct utm_flow *f,
+				 struct utm_reset *rst)
+{
+	const struct view *v = x->v;
+	enum l7_dir dir = x->p->dir;
+	const uint8_t *data = v->payload;
+	size_t len = v->plen, old;
+	const char *why = "";
+	enum l7_result res;
+	int32_t diff;
+
+	/* Data without ACK is dropped by the receiver: never judge it. */
+	if (!(v->flags & TH_ACK))
+		return refuse(x);
+	if (!f->seq_known[dir]) {
+		x->u->stats.no_session++;
+		return UTM_DROP;
+	}
+	diff = (int32_t)(v->seq - f->next_seq[dir]);
+	if (diff > 0) {
+		/* A gap: what fills it must be judged first. */
+		x->u->stats.out_of_order++;
+		return UTM_DROP;
+	}
+	old = (size_t)-(int64_t)diff < len ? (size_t)-(int64_t)diff : len;
+	if (dir == L7_TO_SERVER && old &&
+	    utm_keep_differs(&f->keep, v->seq, data, old))
+		return violation(x, f, L7_MALFORMED,
+				 "bytes sent again differ from those judged", rst);
+	data += old;
+	len -= old;
+	if (!len)
+		return UTM_PASS;
+	if (dir == L7_TO_SERVER && !keep_room(x->u, f, len)) {
+		/* The sender sends it again once the server has ACKed. */
+		x->u->stats.keep_full++;
+		return UTM_DROP;
+	}
+	res = l7_feed(x->p->pol, &f->st, &f->s[dir], dir, data, len, on_msg, x,
+		      &why);
+	if (res != L7_OK)
+		return violation(x, f, res, why, rst);
+	if (dir == L7_TO_SERVER) {
+		utm_keep_add(&f->keep, data, len);
+		f->data_seen = true;
+	}
+	f->next_seq[dir] += (uint32_t)len;
+	return UTM_PASS;
+}
+
 static enum utm_verdict tcp_session(struct inspect *x, bool ips_ok,
 				    struct utm_reset *rst, uint64_t now)
 {
 	const struct view *v = x->v;
 	enum l7_dir dir = x->p->dir;
-	enum l7_result res;
+	enum utm_verdict vd = UTM_PASS;
 	struct utm_flow key, *f;
-	const uint8_t *data = v->payload;
-	size_t len = v->plen;
-	const char *why = "";
-	uint32_t end;
-	int32_t diff;
+	uint32_t end = v->seq + (uint32_t)v->plen;
 
 	flow_key(x->p, v, &key);
-	if ((v->flags & (TH_SYN | TH_ACK)) == TH_SYN && dir == L7_TO_SERVER) {
-		/* Data on a SYN (Fast Open) would pass unjudged. */
-		if (len || !ips_ok)
-			return UTM_DROP;
-		f = utm_flow_add(x->u, &key, now);
-		if (!f) {
-			x->u->stats.table_full++;
-			return UTM_DROP;
-		}
-		f->next_seq[L7_TO_SERVER] = v->seq + 1;
-		f->seq_known[L7_TO_SERVER] = true;
-		f->app = x->p->pol->proto;
-		return UTM_PASS;
-	}
+	if ((v->flags & (TH_SYN | TH_ACK)) == TH_SYN && dir == L7_TO_SERVER)
+		return tcp_syn(x, &key, ips_ok, now);
 	f = utm_flow_find(x->u, &key, now);
 	if (!f) {
 		x->u->stats.no_session++;
@@ -346,51 +484,25 @@ static enum utm_verdict tcp_session(struct inspect *x, bool ips_ok,
 		return violation(x, f, L7_DENIED, "the tunnel's L7 protocol changed", rst);
 	if (!ips_ok)
 		return violation(x, f, L7_DENIED, "ips", rst);
-	if (v->flags & TH_SYN) {
-		if (dir != L7_TO_CLIENT || !(v->flags & TH_ACK) || len)
-			return UTM_DROP;
-		f->next_seq[L7_TO_CLIENT] = v->seq + 1;
-		f->seq_known[L7_TO_CLIENT] = true;
-		return UTM_PASS;
-	}
-	if (v->flags & TH_RST) {
-		f->closed_ns = now;
-		return UTM_PASS;
-	}
-	end = v->seq + (uint32_t)len;
-	if (len) {
-		if (!f->seq_known[dir]) {
-			x->u->stats.no_session++;
-			return UTM_DROP;
-		}
-		diff = (int32_t)(v->seq - f->next_seq[dir]);
-		if (diff > 0) {
-			/* A gap: what fills it must be judged first. */
-			x->u->stats.out_of_order++;
-			return UTM_DROP;
-		}
-		if ((size_t)-(int64_t)diff >= len) {
-			len = 0;	/* all of it judged and passed before */
-		} else {
-			data += -diff;
-			len -= -diff;
-		}
-		if (len) {
-			res = l7_feed(x->p->pol, &f->st, &f->s[dir], dir, data,
-				      len, on_msg, x, &why);
-			if (res != L7_OK)
-				return violation(x, f, res, why, rst);
-			f->next_seq[dir] += (uint32_t)len;
-		}
-	}
-	if (v->flags & TH_FIN) {
+	if (v->flags & TH_SYN)
+		return tcp_synack(x, f);
+	if (v->flags & TH_RST)
+		return tcp_rst(x, f, now);
+	/* The receiver would take the urgent byte out of the stream judged. */
+	if (v->flags & TH_URG)
+		return refuse(x);
+	if (dir == L7_TO_CLIENT && v->flags & TH_ACK)
+		utm_keep_ack(&f->keep, v->ack);
+	if (v->plen)
+		vd = tcp_data(x, f, rst);
+	if (vd == UTM_PASS && v->flags & TH_FIN) {
 		if (f->seq_known[dir] && end == f->next_seq[dir])
 			f->next_seq[dir]++;
 		f->fin |= 1u << dir;
 		if (f->fin == 3)
 			f->closed_ns = now;
 	}
-	return UTM_PASS;
+	return vd;
 }
 
 enum utm_verdict utm_inspect(struct utm *u, const struct utm_pkt *p,

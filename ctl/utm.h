@@ -25,8 +25,25 @@
 
 #define UTM_FLOWS 4096		/* sessions followed at once, per node */
 #define UTM_PROBE 16		/* slots a session may sit in */
+#define UTM_TUNNEL_FLOWS 512	/* of them one tunnel may hold */
 #define UTM_IDLE_NS (600ULL * 1000000000ULL)
 #define UTM_CLOSED_NS (10ULL * 1000000000ULL)
+#define UTM_HALF_OPEN_NS (10ULL * 1000000000ULL)
+/*
+ * Judged bytes the server has not acknowledged yet are kept, so that a
+ * segment sent again must carry the same bytes: else a client could get
+ * a judged segment discarded (a bad checksum, a stale timestamp) and
+ * send other bytes in its place as a "retransmission". Per session and
+ * in all; past either, new data waits (is dropped) for the ACKs.
+ */
+#define UTM_KEEP (128u << 10)
+#define UTM_KEEP_TOTAL (64u << 20)
+
+/* Judged bytes [seq, seq + len) to server, in a ring of UTM_KEEP. */
+struct utm_keep {
+	uint8_t *buf;
+	uint32_t seq, len, head;
+};
 
 struct utm_flow {
 	uint32_t tunnel;		/* id; 0: free slot */
@@ -37,21 +54,28 @@ struct utm_flow {
 	bool blocked;
 	uint8_t fin;			/* bit per direction (l7_dir) */
 	bool seq_known[2];
+	bool data_seen;			/* to server, past the SYN */
 	uint32_t next_seq[2];		/* per direction */
 	uint64_t seen_ns, closed_ns;
 	struct l7_state st;
 	struct l7_stream s[2];
+	struct utm_keep keep;
 };
 
 struct utm_stats {
 	uint64_t packets, violations, ips_alerts, ips_drops;
 	uint64_t out_of_order, no_session, table_full;
+	uint64_t keep_full;	/* data held back for want of room to keep it */
+	uint64_t bad_tcp;	/* SYN, RST, URG or ACK-less data refused */
 };
 
 struct utm {
 	struct ips_ruleset *ips;	/* NULL: no IPS */
 	struct eve_log log;
 	struct utm_flow *flows;		/* UTM_FLOWS slots */
+	uint16_t *tunnel_flows;		/* [tunnel id]: slots it holds */
+	uint32_t seed;			/* of the slot hash: not guessable */
+	uint64_t kept_bytes;		/* keep buffers allocated */
 	struct utm_stats stats;
 };
 
@@ -94,6 +118,14 @@ struct utm_flow *utm_flow_find(struct utm *u, const struct utm_flow *key,
 			       uint64_t now);
 struct utm_flow *utm_flow_add(struct utm *u, const struct utm_flow *key,
 			      uint64_t now);
-void utm_flow_free(struct utm_flow *f);
+void utm_flow_free(struct utm *u, struct utm_flow *f);
+/* Judged bytes awaiting their ACK (utm_keep.c). */
+void utm_keep_ack(struct utm_keep *k, uint32_t ack);
+bool utm_keep_room(const struct utm_keep *k, size_t n);
+void utm_keep_add(struct utm_keep *k, const uint8_t *p, size_t n);
+bool utm_keep_differs(const struct utm_keep *k, uint32_t seq,
+		      const uint8_t *p, size_t n);
+/* Does a slot hold a live session (not free, idle, closed or half-open)? */
+bool utm_flow_live(const struct utm_flow *f, uint64_t now);
 
 #endif

@@ -237,12 +237,16 @@ START_TEST(test_in_order_only)
 	ck_assert_int_eq(seg(true, TH_ACK, 1001, 5001, "GET /public/ HTTP/1.1\r\n"), UTM_PASS);
 	/* All of it again (a retransmission): passed, not judged twice. */
 	ck_assert_int_eq(seg(true, TH_ACK, 1001, 5001, "GET /public/ HTTP/1.1\r\n"), UTM_PASS);
-	/*
-	 * Overlapping old and new bytes: only the new ones are judged, so
-	 * an overlap cannot rewrite what was passed ("GET /public/").
-	 */
-	ck_assert_int_eq(seg(true, TH_ACK, 1015, 5001, "XXXXXXXXX\r\n"), UTM_PASS);
+	/* Old bytes the same and new ones after them: the new judged. */
+	ck_assert_int_eq(seg(true, TH_ACK, 1015, 5001, "TTP/1.1\r\nHost: a\r\n"), UTM_PASS);
 	ck_assert_uint_eq(E.u.stats.violations, 0);
+	/*
+	 * Old bytes that differ from those judged: the judged segment may
+	 * never have reached the server (a bad checksum, a stale timestamp),
+	 * and these would take its place unjudged.
+	 */
+	ck_assert_int_eq(seg(true, TH_ACK, 1005, 5001, "admin/ HTTP/1.1\r\n"), UTM_RESET);
+	ck_assert_uint_eq(log_lines("differ from those judged"), 1);
 }
 END_TEST
 
@@ -364,6 +368,113 @@ START_TEST(test_dns_datagrams)
 }
 END_TEST
 
+/* Once the server has ACKed bytes, what is sent again of them is dropped by it. */
+START_TEST(test_acked_bytes)
+{
+	open_session();
+	ck_assert_int_eq(seg(true, TH_ACK, 1001, 5001, "GET /public/ HTTP/1.1\r\n"), UTM_PASS);
+	ck_assert_int_eq(seg(false, TH_ACK, 5001, 1024, NULL), UTM_PASS);
+	ck_assert_int_eq(seg(true, TH_ACK, 1001, 5001, "GET /admin/ HTTP/1.1\r\n"), UTM_PASS);
+	/* An ACK past what was judged is not believed. */
+	ck_assert_int_eq(seg(false, TH_ACK, 5001, 9999, NULL), UTM_PASS);
+	ck_assert_int_eq(seg(true, TH_ACK, 1024, 5001, "\r\n"), UTM_PASS);
+	ck_assert_int_eq(seg(true, TH_ACK, 1024, 5001, "xx"), UTM_RESET);
+}
+END_TEST
+
+/* The client may not start over on a live session, nor the server. */
+START_TEST(test_handshake_rules)
+{
+	open_session();
+	/* The same SYN again, nothing sent yet: harmless. */
+	ck_assert_int_eq(seg(true, TH_SYN, 1000, 0, NULL), UTM_PASS);
+	ck_assert_int_eq(seg(true, TH_ACK, 1001, 5001, "GET /public/x HT"), UTM_PASS);
+	/* Now a SYN would reset the judging while the server's session goes on. */
+	ck_assert_int_eq(seg(true, TH_SYN, 1015, 0, NULL), UTM_DROP);
+	ck_assert_int_eq(seg(true, TH_SYN, 1000, 0, NULL), UTM_DROP);
+	ck_assert_int_eq(seg(true, TH_ACK, 1017, 5001, "TP/1.1\r\n\r\n"), UTM_PASS);
+	/* The server's SYN-ACK again: the same passes, another ISN not. */
+	ck_assert_int_eq(seg(false, TH_SYN | TH_ACK, 5000, 1001, NULL), UTM_PASS);
+	ck_assert_int_eq(seg(false, TH_SYN | TH_ACK, 905000, 1001, NULL), UTM_DROP);
+	/* Data without ACK, urgent data: the receiver's stream is not ours. */
+	ck_assert_int_eq(seg(true, 0, 1027, 5001, "GET /public/ HTTP/1.1\r\n\r\n"), UTM_DROP);
+	ck_assert_int_eq(seg(true, TH_ACK | TH_URG, 1027, 5001, "GET /public/.X./admin HTTP/1.1\r\n\r\n"),
+			 UTM_DROP);
+	/* An RST off the next sequence number is ignored, as its receiver does. */
+	ck_assert_int_eq(seg(true, TH_RST, 1500, 0, NULL), UTM_DROP);
+	ck_assert_int_eq(seg(true, TH_ACK, 1027, 5001, "GET /public/ HTTP/1.1\r\n\r\n"), UTM_PASS);
+	ck_assert_int_eq(seg(true, TH_RST, 1027 + 25, 0, NULL), UTM_PASS);
+	ck_assert_uint_eq(E.u.stats.bad_tcp, 6);
+	ck_assert_uint_eq(E.u.stats.violations, 0);
+}
+END_TEST
+
+/* A server refusing the SYN: its RST ends the half-open session. */
+START_TEST(test_refused_syn)
+{
+	ck_assert_int_eq(seg(true, TH_SYN, 1000, 0, NULL), UTM_PASS);
+	ck_assert_int_eq(seg(false, TH_RST | TH_ACK, 0, 999, NULL), UTM_DROP);
+	ck_assert_int_eq(seg(false, TH_RST | TH_ACK, 0, 1001, NULL), UTM_PASS);
+	/* Closed: a new SYN on the same ports starts afresh. */
+	ck_assert_int_eq(seg(true, TH_SYN, 7000, 0, NULL), UTM_PASS);
+}
+END_TEST
+
+/* No more than UTM_KEEP judged bytes wait for the server's ACK. */
+START_TEST(test_keep_bound)
+{
+	static const char head[] =
+		"POST /public/u HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n";
+	static char chunk[1401];
+	uint32_t c = 1001;
+	size_t sent;
+
+	E.methods[1] = "POST";
+	open_session();
+	ck_assert_int_eq(seg(true, TH_ACK, c, 5001, head), UTM_PASS);
+	c += strlen(head);
+	sent = strlen(head);
+	memset(chunk, 'a', sizeof(chunk) - 1);
+	while (sent + 1400 <= UTM_KEEP) {
+		ck_assert_int_eq(seg(true, TH_ACK, c, 5001, chunk), UTM_PASS);
+		c += 1400;
+		sent += 1400;
+	}
+	/* Full: held back (dropped) until the server acknowledges. */
+	ck_assert_int_eq(seg(true, TH_ACK, c, 5001, chunk), UTM_DROP);
+	ck_assert_uint_eq(E.u.stats.keep_full, 1);
+	ck_assert_int_eq(seg(false, TH_ACK, 5001, c, NULL), UTM_PASS);
+	ck_assert_int_eq(seg(true, TH_ACK, c, 5001, chunk), UTM_PASS);
+	ck_assert_uint_eq(E.u.stats.violations, 0);
+}
+END_TEST
+
+/* One tunnel cannot take the whole table; a SYN never answered goes stale. */
+START_TEST(test_flow_quota)
+{
+	struct utm_pkt p = { .tunnel = 9, .pol = &E.pol, .dir = L7_TO_SERVER };
+	struct utm_reset rst;
+	uint8_t b[64];
+	int i, passed = 0;
+
+	for (i = 0; i < UTM_TUNNEL_FLOWS + 10; i++) {
+		p.pkt = b;
+		p.len = tcp_pkt(b, true, TH_SYN, 1000, 0, NULL);
+		b[20] = (uint8_t)(i >> 8);	/* a client port each */
+		b[21] = (uint8_t)i;
+		passed += utm_inspect(&E.u, &p, 1000000000ULL, &rst) == UTM_PASS;
+	}
+	ck_assert_int_eq(passed, UTM_TUNNEL_FLOWS);
+	/* Another tunnel is not crowded out. */
+	ck_assert_int_eq(seg(true, TH_SYN, 1000, 0, NULL), UTM_PASS);
+	/* Half-open for longer than UTM_HALF_OPEN_NS: stale, its slots free. */
+	p.len = tcp_pkt(b, true, TH_SYN, 1000, 0, NULL);
+	b[20] = 0x7f;
+	ck_assert_int_eq(utm_inspect(&E.u, &p, 1000000000ULL + UTM_HALF_OPEN_NS + 1, &rst),
+			 UTM_PASS);
+}
+END_TEST
+
 static bool count_msg(void *ctx, const struct l7_msg *m, const char **why)
 {
 	(void)m;
@@ -380,12 +491,13 @@ static bool count_msg(void *ctx, const struct l7_msg *m, const char **why)
 START_TEST(test_feed_every_split)
 {
 	static const char req[] =
-		"GET /public/a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+		"PUT /public/a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
 		"GET /public/b HTTP/1.1\r\n\r\n"
 		"GET /admin HTTP/1.1\r\n\r\n";
 	const uint8_t *b = (const uint8_t *)req;
 	size_t n = strlen(req), cut;
 
+	E.methods[1] = "PUT";
 	for (cut = 0; cut <= n; cut++) {
 		struct l7_state st = { 0 };
 		struct l7_stream s = { 0 };
@@ -444,6 +556,11 @@ Suite *utm_suite(void)
 	tcase_add_test(tc, test_ips_message_rules);
 	tcase_add_test(tc, test_dns_datagrams);
 	tcase_add_test(tc, test_feed_every_split);
+	tcase_add_test(tc, test_acked_bytes);
+	tcase_add_test(tc, test_handshake_rules);
+	tcase_add_test(tc, test_refused_syn);
+	tcase_add_test(tc, test_keep_bound);
+	tcase_add_test(tc, test_flow_quota);
 	tcase_add_test(tc, test_feed_head_too_long);
 	suite_add_tcase(s, tc);
 	return s;
