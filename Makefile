@@ -52,7 +52,8 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 L7_FUZZ := l7_http l7_dns l7_mqtt l7_modbus l7_coap
 FUZZ_BINS := $(OUT)/fuzz/config_fuzz $(OUT)/fuzz/msg_fuzz \
 	     $(patsubst %,$(OUT)/fuzz/%_fuzz,$(L7_FUZZ)) \
-	     $(OUT)/fuzz/ips_rules_fuzz $(OUT)/fuzz/eve_fuzz $(OUT)/fuzz/audit_fuzz
+	     $(OUT)/fuzz/ips_rules_fuzz $(OUT)/fuzz/eve_fuzz $(OUT)/fuzz/audit_fuzz \
+	     $(OUT)/fuzz/utm_fuzz
 IPS_SRCS := $(wildcard ctl/ips_*.c)
 
 all: ctl/tunctl
@@ -105,6 +106,13 @@ $(OUT)/fuzz/ips_rules_fuzz: selftests/fuzz/ips_rules_fuzz.c $(IPS_SRCS) ctl/l7_u
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
 
 $(OUT)/fuzz/eve_fuzz: selftests/fuzz/eve_fuzz.c ctl/eve.c | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson 2>/dev/null) -o $@
+
+# The UTM whole: parsers, driver, IPS, log, flows and kept bytes.
+UTM_FUZZ_SRCS := ctl/utm.c ctl/utm_flow.c ctl/utm_keep.c ctl/l7_stream.c \
+	$(filter-out ctl/l7_stream.c,$(wildcard ctl/l7_*.c)) $(IPS_SRCS) ctl/eve.c
+$(OUT)/fuzz/utm_fuzz: selftests/fuzz/utm_fuzz.c $(UTM_FUZZ_SRCS) | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson 2>/dev/null) -o $@
 
