@@ -104,7 +104,14 @@ void ips_arena_free(struct ips_arena *a);
  * one thread at a time.
  */
 #define IPS_MEMO_POS	65536	/* buffer positions the memo covers */
-#define IPS_BUDGET	65536	/* verification steps per rule and buffer */
+/*
+ * Verification work per rule and buffer, both in proportion to it: at
+ * most 4096 + 4 steps a byte (never past IPS_BUDGET, the memo's undo
+ * list), and bytes scanned of IPS_BUDGET_PASSES passes over the buffer.
+ * Past either the rule counts as not matching, as in Suricata.
+ */
+#define IPS_BUDGET	65536
+#define IPS_BUDGET_PASSES 16
 
 struct ips_scratch {
 	uint32_t *gen;		/* per rule: the call that last marked it */

@@ -19,7 +19,8 @@ struct chain {
 	bool dep[IPS_CONTENTS_MAX];
 	int k;
 	struct ips_scratch *sc;
-	long budget;
+	long budget;		/* steps: bounds the memo's undo list too */
+	long bytes;		/* bytes find may still scan */
 	bool memo;
 };
 
@@ -83,6 +84,20 @@ static bool window(const struct ips_content *c, size_t prev, size_t len,
 }
 
 /*
+ * find, charged to the chain's budget by the bytes it looked at: a
+ * step may scan the whole window, so counting steps alone let one rule
+ * of relative contents cost a millisecond a packet.
+ */
+static long find_charged(struct chain *ch, size_t from, size_t end,
+			 const struct ips_content *c)
+{
+	long pos = find(ch->buf, from, end, c);
+
+	ch->bytes -= (long)((pos >= 0 ? (size_t)pos + c->len : end) - from);
+	return pos;
+}
+
+/*
  * Contents i.. of the chain, prev the end of the last positive match:
  * 1 match, 0 none, -1 out of budget. A positive content tries each of
  * its occurrences in turn while what follows depends on it (Suricata's
@@ -105,16 +120,18 @@ static int chain_match(struct chain *ch, int i, size_t prev)
 	c = ch->c[i];
 	if (c->flags & IPS_C_NEGATED) {
 		if (!window(c, prev, ch->len, &s, &e) ||
-		    find(ch->buf, s, e, c) < 0)
+		    find_charged(ch, s, e, c) < 0)
 			ret = chain_match(ch, i + 1, prev);
 	} else if (window(c, prev, ch->len, &s, &e)) {
-		for (pos = find(ch->buf, s, e, c); pos >= 0;
-		     pos = find(ch->buf, pos + 1, e, c)) {
+		for (pos = find_charged(ch, s, e, c); pos >= 0;
+		     pos = find_charged(ch, pos + 1, e, c)) {
 			ret = chain_match(ch, i + 1, pos + c->len);
-			if (ret || !ch->dep[i])
+			if (ret || !ch->dep[i] || ch->bytes < 0)
 				break;
 		}
 	}
+	if (ch->bytes < 0)
+		return -1;
 	if (!ret && ch->memo) {
 		ch->sc->memo[bit / 64] |= 1ull << (bit % 64);
 		ch->sc->undo[ch->sc->nundo++] = bit;
@@ -127,11 +144,15 @@ static bool buffer_matches(struct ips_scratch *sc, const struct ips_rule *r,
 {
 	struct chain ch = {
 		.buf = buf ? buf : (const uint8_t *)"", .len = buf ? len : 0,
-		.sc = sc, .budget = IPS_BUDGET,
+		.sc = sc,
 	};
 	int i, j, ret;
 
 	ch.memo = ch.len < IPS_MEMO_POS;
+	ch.budget = 4096 + 4 * (long)ch.len;
+	if (ch.budget > IPS_BUDGET)
+		ch.budget = IPS_BUDGET;
+	ch.bytes = 4096 + IPS_BUDGET_PASSES * (long)ch.len;
 	for (i = 0; i < r->ncontent; i++)
 		if (r->c[i].buf == b)
 			ch.c[ch.k++] = &r->c[i];
