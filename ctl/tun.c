@@ -25,6 +25,28 @@ static int set_addr(int s, struct ifreq *ifr, unsigned long req,
 	return ioctl(s, req, ifr) ? -errno : 0;
 }
 
+/*
+ * The overlay carries IPv4 alone. With IPv6 on, the kernel would give
+ * the device a link-local address and send router solicitations and MLD
+ * reports into it, each only dropped by us and counted as a packet of
+ * no tunnel. Before the device is up, so that none is ever sent. A
+ * kernel without IPv6 has no such file: nothing to do.
+ */
+static void no_ipv6(const char *name)
+{
+	char path[80];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) != 1)
+		err("overlay %s: IPv6 stays on: %s", name, strerror(errno));
+	close(fd);
+}
+
 int tun_open(const char *name, struct in_addr addr, unsigned int prefix,
 	     int mtu)
 {
@@ -62,6 +84,7 @@ int tun_open(const char *name, struct in_addr addr, unsigned int prefix,
 		ret = -errno;
 		goto fail;
 	}
+	no_ipv6(ifr.ifr_name);
 	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
 	if (ioctl(s, SIOCSIFFLAGS, &ifr)) {
 		ret = -errno;
