@@ -110,7 +110,7 @@ $(OUT)/fuzz/eve_fuzz: selftests/fuzz/eve_fuzz.c ctl/eve.c | $(OUT)/fuzz
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ $(shell pkg-config --libs jansson 2>/dev/null) -o $@
 
 # The UTM whole: parsers, driver, IPS, log, flows and kept bytes.
-UTM_FUZZ_SRCS := ctl/utm.c ctl/utm_flow.c ctl/utm_keep.c ctl/l7_stream.c \
+UTM_FUZZ_SRCS := ctl/utm.c ctl/utm_flow.c ctl/utm_keep.c ctl/l7_stream.c ctl/offload.c \
 	$(filter-out ctl/l7_stream.c,$(wildcard ctl/l7_*.c)) $(IPS_SRCS) ctl/eve.c
 $(OUT)/fuzz/utm_fuzz: selftests/fuzz/utm_fuzz.c $(UTM_FUZZ_SRCS) | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "l7.h"
 
 #define HDR_LEN 12
@@ -19,11 +20,6 @@
 
 /* DENIED reasons name what was refused; the caller logs them at once. */
 static __thread char reason[L7_NAME_MAX + 64];
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* Hostname bytes, and '_' for service labels ("_sip._tcp"). */
 static bool label_char(uint8_t c)
@@ -90,7 +86,7 @@ static enum l7_result skip_name(const uint8_t *b, size_t len, size_t *off,
 			if (len - o < 2)
 				BAD("dns: truncated record");
 			/* Only backwards: what was already walked. */
-			if ((size_t)(be16(b + o) & 0x3fff) >= *off)
+			if ((size_t)(get_be16(b + o) & 0x3fff) >= *off)
 				BAD("dns: compression pointer forwards");
 			o += 2;
 			break;
@@ -121,7 +117,7 @@ static enum l7_result skip_records(const uint8_t *b, size_t len, size_t *off,
 			return res;
 		if (len - *off < 10)
 			BAD("dns: truncated record");
-		rdlen = be16(b + *off + 8);
+		rdlen = get_be16(b + *off + 8);
 		*off += 10;
 		if (len - *off < rdlen)
 			BAD("dns: record data past the end");
@@ -133,25 +129,25 @@ static enum l7_result skip_records(const uint8_t *b, size_t len, size_t *off,
 static enum l7_result query(const struct l7_policy *pol, const uint8_t *b,
 			    size_t len, struct l7_msg *m, const char **why)
 {
-	uint16_t flags = be16(b + 2);
+	uint16_t flags = get_be16(b + 2);
 	size_t off = HDR_LEN;
 	enum l7_result res;
 
 	if (flags & QR)
 		BAD("dns: a response sent to the server");
-	if (be16(b + 4) != 1)
+	if (get_be16(b + 4) != 1)
 		BAD("dns: a query must ask one question");
 	res = qname(b, len, &off, m->name, why);
 	if (res != L7_OK)
 		return res;
 	if (len - off < 4)
 		BAD("dns: truncated question");
-	m->kind = be16(b + off);
+	m->kind = get_be16(b + off);
 	off += 4;
 	/* Answer, authority, additional (EDNS OPT): walked, not judged. */
 	res = skip_records(b, len, &off,
-			   (unsigned int)be16(b + 6) + be16(b + 8) +
-			   be16(b + 10), why);
+			   (unsigned int)get_be16(b + 6) + get_be16(b + 8) +
+			   get_be16(b + 10), why);
 	if (res != L7_OK)
 		return res;
 	if (off != len)
@@ -190,7 +186,7 @@ enum l7_result l7_dns_dgram(const struct l7_policy *pol, enum l7_dir dir,
 	if (len < HDR_LEN)
 		BAD("dns: shorter than its header");
 	if (dir == L7_TO_CLIENT) {
-		if (!(be16(buf + 2) & QR))
+		if (!(get_be16(buf + 2) & QR))
 			BAD("dns: a query sent to the client");
 		return L7_OK;
 	}
@@ -214,7 +210,7 @@ enum l7_result l7_dns_stream(const struct l7_policy *pol, struct l7_state *st,
 	m->present = false;
 	if (len < 2)
 		return L7_MORE;
-	n = be16(buf);
+	n = get_be16(buf);
 	if (n < HDR_LEN)
 		BAD("dns: shorter than its header");
 	if (dir == L7_TO_CLIENT) {

@@ -4,6 +4,7 @@
  * the common functions, and which function codes and unit ids a client
  * may send requests for.
  */
+#include "bytes.h"
 #include "l7.h"
 
 #define MBAP_LEN 7	/* transaction, protocol, length, unit id */
@@ -13,11 +14,6 @@
 static bool bit_set(const uint8_t map[32], uint8_t v)
 {
 	return map[v / 8] & (1u << (v % 8));
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* A request's data (after the function code): is its length right? */
@@ -33,15 +29,15 @@ static bool request_ok(uint8_t fc, const uint8_t *d, size_t n)
 		return n >= 2;
 	case 15:			/* address, quantity, count, bits */
 		return n >= 5 && n == 5u + d[4] &&
-		       d[4] == (be16(d + 2) + 7) / 8;
+		       d[4] == (get_be16(d + 2) + 7) / 8;
 	case 16:			/* address, quantity, count, words */
-		return n >= 5 && n == 5u + d[4] && d[4] == 2 * be16(d + 2);
+		return n >= 5 && n == 5u + d[4] && d[4] == 2 * get_be16(d + 2);
 	case 20: case 21:		/* count, sub-requests */
 		return n >= 1 && n == 1u + d[0];
 	case 22:			/* address, and mask, or mask */
 		return n == 6;
 	case 23:			/* read, write address+quantity... */
-		return n >= 9 && n == 9u + d[8] && d[8] == 2 * be16(d + 6);
+		return n >= 9 && n == 9u + d[8] && d[8] == 2 * get_be16(d + 6);
 	case 24:			/* FIFO address */
 		return n == 2;
 	case 43:			/* MEI type, its data */
@@ -85,11 +81,11 @@ enum l7_result l7_modbus_stream(const struct l7_policy *pol,
 	*used = 0;
 	*skip = 0;
 	/* The header's fields are checked as soon as they are in. */
-	if (len >= 4 && be16(buf + 2))
+	if (len >= 4 && get_be16(buf + 2))
 		BAD("modbus: protocol id is not 0");
 	if (len < 6)
 		return L7_MORE;
-	flen = be16(buf + 4);
+	flen = get_be16(buf + 4);
 	if (flen < 2 || flen > 254)
 		BAD("modbus: bad MBAP length");
 	if (len < 6u + flen)

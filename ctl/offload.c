@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "bytes.h"
 #include "offload.h"
 
 #define TH_CWR	0x80	/* not in glibc's netinet/tcp.h */
@@ -61,32 +62,23 @@ static uint64_t pseudo_tcp4(const uint8_t *ip, size_t l4_len)
 	return (uint64_t)s + d + htons(IPPROTO_TCP) + htons((uint16_t)l4_len);
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void ip_csum_set(uint8_t *ip, size_t ihl)
+void offload_ip_csum_set(uint8_t *ip, size_t ihl)
 {
 	uint16_t v;
 
 	ip[10] = ip[11] = 0;
 	v = ~fold(sum_words(0, ip, ihl));
 	memcpy(ip + 10, &v, 2);
+}
+
+void offload_tcp4_csum_set(uint8_t *ip, size_t ihl, size_t tot)
+{
+	uint8_t *th = ip + ihl;
+	uint16_t v;
+
+	th[16] = th[17] = 0;
+	v = ~fold(sum_words(pseudo_tcp4(ip, tot - ihl), th, tot - ihl));
+	memcpy(th + 16, &v, 2);
 }
 
 bool offload_partial_hdr(const uint8_t *pkt, size_t len,
@@ -195,11 +187,11 @@ uint8_t *offload_split_next(struct offload_split *s, size_t *len)
 	th = out + ihl;
 	memcpy(out, s->hdr, s->hdr_len);
 
-	put16(out + 2, (uint16_t)tot);
-	put16(out + 4, (uint16_t)((out[4] << 8 | out[5]) + s->i));
-	ip_csum_set(out, ihl);
+	put_be16(out + 2, (uint16_t)tot);
+	put_be16(out + 4, (uint16_t)((out[4] << 8 | out[5]) + s->i));
+	offload_ip_csum_set(out, ihl);
 
-	put32(th + 4, get32(th + 4) + (uint32_t)s->off);
+	put_be32(th + 4, get_be32(th + 4) + (uint32_t)s->off);
 	/* As the kernel's TSO: FIN and PSH end the burst, CWR starts it. */
 	if (s->i != s->n - 1)
 		th[13] &= ~(TH_FIN | TH_PUSH);
@@ -208,11 +200,10 @@ uint8_t *offload_split_next(struct offload_split *s, size_t *len)
 	if (s->partial) {
 		/* What a NEEDS_CSUM packet carries: the pseudo-header's sum. */
 		v = fold(pseudo_tcp4(out, tot - ihl));
+		memcpy(th + 16, &v, 2);
 	} else {
-		th[16] = th[17] = 0;
-		v = ~fold(sum_words(pseudo_tcp4(out, tot - ihl), th, tot - ihl));
+		offload_tcp4_csum_set(out, ihl, tot);
 	}
-	memcpy(th + 16, &v, 2);
 
 	s->off += pay;
 	s->i++;
@@ -264,7 +255,7 @@ bool offload_gro_add(struct offload_gro *g, const uint8_t *pkt, size_t len,
 		g->len = len;
 		g->hdr_len = 20 + thl;
 		g->mss = pay;
-		g->next_seq = get32(pkt + 24) + (uint32_t)pay;
+		g->next_seq = get_be32(pkt + 24) + (uint32_t)pay;
 		g->segs = 1;
 		g->partial = partial;
 		g->closed = pkt[20 + 13] & TH_PUSH;
@@ -273,7 +264,7 @@ bool offload_gro_add(struct offload_gro *g, const uint8_t *pkt, size_t len,
 	if (g->closed || g->segs >= OFFLOAD_GRO_SEGS ||
 	    20 + thl != g->hdr_len || pay > g->mss ||
 	    g->len + pay > OFFLOAD_PKT_MAX ||
-	    get32(pkt + 24) != g->next_seq || !gro_same(p, pkt, thl))
+	    get_be32(pkt + 24) != g->next_seq || !gro_same(p, pkt, thl))
 		return false;
 	memcpy(p + g->len, pkt + g->hdr_len, pay);
 	g->len += pay;
@@ -298,8 +289,8 @@ size_t offload_gro_finish(struct offload_gro *g)
 	if (!g->segs)
 		return 0;
 	if (g->segs > 1) {
-		put16(p + 2, (uint16_t)g->len);
-		ip_csum_set(p, 20);
+		put_be16(p + 2, (uint16_t)g->len);
+		offload_ip_csum_set(p, 20);
 		/* Partial: the pseudo-header only, the kernel trusts the rest. */
 		v = fold(pseudo_tcp4(p, g->len - 20));
 		memcpy(p + 20 + 16, &v, 2);

@@ -40,6 +40,13 @@ bool offload_partial_hdr(const uint8_t *pkt, size_t len,
  * finished here, in place; -EINVAL when vh asks for a checksum anywhere
  * but where offload_partial_hdr puts it (the caller drops the packet).
  */
+/*
+ * Whole checksums, for a packet of our own: the IPv4 header's (ihl
+ * bytes), and a TCP segment's over its pseudo-header (tot: IP length).
+ */
+void offload_ip_csum_set(uint8_t *ip, size_t ihl);
+void offload_tcp4_csum_set(uint8_t *ip, size_t ihl, size_t tot);
+
 int offload_csum_prepare(const struct virtio_net_hdr *vh, uint8_t *pkt,
 			 size_t len, bool partial_ok);
 

@@ -14,6 +14,8 @@
 #include <netinet/tcp.h>
 #include <sys/random.h>
 
+#include "bytes.h"
+#include "offload.h"
 #include "utm.h"
 
 #define MAX_HITS 8
@@ -29,17 +31,6 @@ struct view {
 	size_t plen;
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The node parsed and vetted the packet already; this finds its parts. */
 static int view_parse(const uint8_t *pkt, size_t len, struct view *v)
 {
@@ -49,14 +40,14 @@ static int view_parse(const uint8_t *pkt, size_t len, struct view *v)
 	if (len < 20 || pkt[0] >> 4 != 4)
 		return -EINVAL;
 	ihl = (size_t)(pkt[0] & 15) * 4;
-	tot = get16(pkt + 2);
+	tot = get_be16(pkt + 2);
 	if (ihl < 20 || tot < ihl || tot > len)
 		return -EINVAL;
 	v->proto = pkt[9];
 	memcpy(&v->saddr, pkt + 12, 4);
 	memcpy(&v->daddr, pkt + 16, 4);
-	v->frag = get16(pkt + 6) & 0x3fff;
-	v->later = get16(pkt + 6) & 0x1fff;
+	v->frag = get_be16(pkt + 6) & 0x3fff;
+	v->later = get_be16(pkt + 6) & 0x1fff;
 	if (v->later)
 		return 0;
 	l4 = tot - ihl;
@@ -67,18 +58,18 @@ static int view_parse(const uint8_t *pkt, size_t len, struct view *v)
 		if (l4 < 20 || (doff = (size_t)(pkt[12] >> 4) * 4) < 20 ||
 		    doff > l4)
 			return -EINVAL;
-		v->sport = get16(pkt);
-		v->dport = get16(pkt + 2);
-		v->seq = get32(pkt + 4);
-		v->ack = get32(pkt + 8);
+		v->sport = get_be16(pkt);
+		v->dport = get_be16(pkt + 2);
+		v->seq = get_be32(pkt + 4);
+		v->ack = get_be32(pkt + 8);
 		v->flags = pkt[13];
 		v->payload = pkt + doff;
 		v->plen = l4 - doff;
 	} else if (v->proto == IPPROTO_UDP) {
 		if (l4 < 8)
 			return -EINVAL;
-		v->sport = get16(pkt);
-		v->dport = get16(pkt + 2);
+		v->sport = get_be16(pkt);
+		v->dport = get_be16(pkt + 2);
 		v->payload = pkt + 8;
 		v->plen = l4 - 8;
 	} else {
@@ -210,62 +201,26 @@ static bool on_msg(void *ctx, const struct l7_msg *m, const char **why)
 	return ok;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
 /* An RST+ACK from (saddr, sport) to (daddr, dport). */
 static void build_rst(uint8_t out[40], uint32_t saddr, uint16_t sport,
 		      uint32_t daddr, uint16_t dport, uint32_t seq, uint32_t ack)
 {
-	uint8_t pseudo[12];
-
 	memset(out, 0, 40);
 	out[0] = 0x45;
-	put16(out + 2, 40);
-	put16(out + 6, 0x4000);		/* DF */
+	put_be16(out + 2, 40);
+	put_be16(out + 6, 0x4000);		/* DF */
 	out[8] = 64;
 	out[9] = IPPROTO_TCP;
 	memcpy(out + 12, &saddr, 4);
 	memcpy(out + 16, &daddr, 4);
-	put16(out + 10, csum_fold(csum_add(0, out, 20)));
-	put16(out + 20, sport);
-	put16(out + 22, dport);
-	put32(out + 24, seq);
-	put32(out + 28, ack);
+	offload_ip_csum_set(out, 20);
+	put_be16(out + 20, sport);
+	put_be16(out + 22, dport);
+	put_be32(out + 24, seq);
+	put_be32(out + 28, ack);
 	out[32] = 5 << 4;
 	out[33] = TH_RST | TH_ACK;
-	memcpy(pseudo, out + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_TCP;
-	put16(pseudo + 10, 20);
-	put16(out + 36, csum_fold(csum_add(csum_add(0, pseudo, 12), out + 20, 20)));
+	offload_tcp4_csum_set(out, 20, 40);
 }
 
 /* A session ends here: blocked for what is left of it, logged once. */
