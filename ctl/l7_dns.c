@@ -5,7 +5,6 @@
  * resource records. Responses only need to look like DNS responses.
  * Over TCP each message has its 2-byte length in front.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -17,9 +16,6 @@
 #define NAME_WIRE_MAX 255	/* RFC 1035 2.3.4, length bytes included */
 
 #define BAD(msg) do { *why = (msg); return L7_MALFORMED; } while (0)
-
-/* DENIED reasons name what was refused; the caller logs them at once. */
-static __thread char reason[L7_NAME_MAX + 64];
 
 /* Hostname bytes, and '_' for service labels ("_sip._tcp"). */
 static bool label_char(uint8_t c)
@@ -160,15 +156,12 @@ static enum l7_result query(const struct l7_policy *pol, const uint8_t *b,
 		return L7_OK;
 	/* Only QUERY asks about a name; NOTIFY and UPDATE change zones. */
 	if (OPCODE(flags)) {
-		snprintf(reason, sizeof(reason), "dns: opcode %u not allowed",
-			 OPCODE(flags));
-		*why = reason;
+		*why = l7_reason("dns: opcode %u not allowed", OPCODE(flags));
 		return L7_DENIED;
 	}
 	if (!l7_name_allowed(&pol->names, m->name)) {
-		snprintf(reason, sizeof(reason), "dns: name %s not allowed",
-			 *m->name ? m->name : ".");
-		*why = reason;
+		*why = l7_reason("dns: name %s not allowed",
+				 *m->name ? m->name : ".");
 		return L7_DENIED;
 	}
 	return L7_OK;

@@ -9,7 +9,6 @@
  * "..;" segments) is malformed here, so the request we judge is the one
  * the server sees.
  */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,8 +26,6 @@ enum {
 
 #define BAD(msg) do { *why = (msg); return L7_MALFORMED; } while (0)
 
-/* DENIED reasons name what was refused; the caller logs them at once. */
-static __thread char reason[L7_NAME_MAX + 64];
 
 static bool is_tchar(uint8_t c)
 {
@@ -340,19 +337,13 @@ static enum l7_result judge(const struct l7_policy *pol, const char *meth,
 			    const char *path, const char **why)
 {
 	if (!l7_strlist_has(&pol->methods, meth)) {
-		snprintf(reason, sizeof(reason), "http: method %s not allowed",
-			 meth);
-		*why = reason;
+		*why = l7_reason("http: method %s not allowed", meth);
 		return L7_DENIED;
 	}
 	if (!l7_path_allowed(&pol->paths, path)) {
-		if (*path)
-			snprintf(reason, sizeof(reason),
-				 "http: path %s not allowed", path);
-		else
-			snprintf(reason, sizeof(reason),
-				 "http: %s not allowed by the path list", meth);
-		*why = reason;
+		*why = *path ? l7_reason("http: path %s not allowed", path) :
+			       l7_reason("http: %s not allowed by the path list",
+					 meth);
 		return L7_DENIED;
 	}
 	return L7_OK;
