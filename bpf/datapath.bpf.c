@@ -24,6 +24,46 @@
 #define TC_LINEAR_HDRS 256
 
 /*
+ * Classify: the config, the rollback grace, then the frame. seg is the
+ * datagram size of a coalesced UDP batch (tc ingress), else 0.
+ */
+static __always_inline __u32 judge(void *data, void *data_end, __u32 dir,
+				   __u32 len, int vlan_offloaded, __u32 mark,
+				   __u32 seg, struct pkt_meta *m)
+{
+	struct cursor c = {
+		.pos = data, .end = data_end, .start = data, .len = len,
+		.seg = seg,
+	};
+	struct tunctl_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&dp_config, &zero);
+	if (!cfg)
+		return TUNCTL_R_DROP_NO_CONFIG;
+	if (cfg->rollback_deadline_ns &&
+	    bpf_ktime_get_ns() > cfg->rollback_deadline_ns)
+		return TUNCTL_R_PASS_ROLLBACK;
+	/* A tag kept out of the frame (skb metadata) is still a tag. */
+	if (vlan_offloaded)
+		return TUNCTL_R_DROP_VLAN;
+	return classify(&c, dir, cfg, m, mark);
+}
+
+/* Count a verdict, and tell a monitor about a drop. */
+static __always_inline void account(__u32 dir, __u32 ifindex, __u32 reason,
+				    __u32 len, const struct pkt_meta *m)
+{
+	struct tunctl_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&dp_config, &zero);
+	if (cfg && tunctl_reason_is_drop(reason))
+		emit_event(cfg, ifindex, dir, reason, len, m);
+	count(dir, reason, len);
+}
+
+/*
  * Classify and count. A packet to relay is the exception: it is counted
  * by the caller once relay_forward has said what became of it.
  */
@@ -32,32 +72,14 @@ static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
 				    __u32 mark, struct pkt_meta *mp)
 {
 	struct pkt_meta m = {};
-	struct cursor c = {
-		.pos = data, .end = data_end, .start = data, .len = len,
-	};
-	struct tunctl_config *cfg;
-	__u32 zero = 0, reason;
+	__u32 reason;
 
-	cfg = bpf_map_lookup_elem(&dp_config, &zero);
-	if (!cfg) {
-		reason = TUNCTL_R_DROP_NO_CONFIG;
-		goto out;
-	}
-	if (cfg->rollback_deadline_ns &&
-	    bpf_ktime_get_ns() > cfg->rollback_deadline_ns) {
-		reason = TUNCTL_R_PASS_ROLLBACK;
-		goto out;
-	}
-	/* A tag kept out of the frame (skb metadata) is still a tag. */
-	reason = vlan_offloaded ? TUNCTL_R_DROP_VLAN : classify(&c, dir, cfg, &m, mark);
+	reason = judge(data, data_end, dir, len, vlan_offloaded, mark, 0, &m);
 	if (reason == TUNCTL_R_PASS_RELAY) {
 		*mp = m;
 		return reason;
 	}
-	if (tunctl_reason_is_drop(reason))
-		emit_event(cfg, ifindex, dir, reason, len, &m);
-out:
-	count(dir, reason, len);
+	account(dir, ifindex, reason, len, &m);
 	return reason;
 }
 
@@ -104,6 +126,73 @@ int tunctl_egress(struct __sk_buff *skb)
 			TUNCTL_DIR_EGRESS, skb->ifindex, skb->len,
 			skb->vlan_present, skb->mark, &m);
 	/* UNSPEC, not OK: let any later tc program have its say too. */
+	return tunctl_reason_is_drop(reason) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+}
+
+/*
+ * The ingress program for tc (--xdp-mode tc), for underlays where XDP
+ * costs more than it saves: on a veth, native XDP turns off its peer's
+ * segmentation offload and copies every frame. tc sees skbs after GRO,
+ * and a veth peer's GSO batches whole: datagrams to our port that share
+ * one set of headers, each with a tunnel message of its own. Every one
+ * of them is judged, and one bad datagram drops the batch.
+ */
+#define TC_BATCH_MAX 64		/* UDP GRO's limit, and our sender's */
+
+static __always_inline __u32 batch_verdict(struct __sk_buff *skb,
+					   const struct pkt_meta *m,
+					   __u32 seg, __u32 first)
+{
+	struct tunctl_config *cfg;
+	struct tun_head h;
+	__u32 off = m->tun_off, end = m->tun_off + m->tun_len, zero = 0, i;
+	__u32 reason;
+	__be32 saddr;
+
+	cfg = bpf_map_lookup_elem(&dp_config, &zero);
+	if (!cfg)
+		return TUNCTL_R_DROP_NO_CONFIG;
+	/* relay_match judges one frame; a batch could mix hops. */
+	if (cfg->flags & TUNCTL_CFG_RELAY)
+		return TUNCTL_R_DROP_RELAY_MODE;
+	__builtin_memcpy(&saddr, m->saddr, 4);
+	for (i = 1; i < TC_BATCH_MAX; i++) {
+		off += seg;
+		if (off >= end)
+			return first;
+		if (bpf_skb_load_bytes(skb, off, &h, sizeof(h)))
+			return TUNCTL_R_DROP_TUN_MALFORMED;
+		reason = tun_head_verdict(cfg, &h,
+					  end - off < seg ? end - off : seg,
+					  saddr, m->sport);
+		if (tunctl_reason_is_drop(reason))
+			return reason;
+	}
+	return off + seg >= end ? first : TUNCTL_R_DROP_TUN_BATCH;
+}
+
+SEC("tc")
+int tunctl_ingress_tc(struct __sk_buff *skb)
+{
+	__u32 want = skb->len < TC_LINEAR_HDRS ? skb->len : TC_LINEAR_HDRS;
+	struct pkt_meta m = {};
+	__u32 reason, seg;
+
+	if (skb->data_end - skb->data < want)
+		bpf_skb_pull_data(skb, want);
+	/* gso_segs may be left for the stack to count (virtio): not used. */
+	seg = skb->gso_size;
+	reason = judge((void *)(long)skb->data, (void *)(long)skb->data_end,
+		       TUNCTL_DIR_INGRESS, skb->len, skb->vlan_present, 0, seg,
+		       &m);
+	if (reason == TUNCTL_R_PASS_RELAY)
+		reason = TUNCTL_R_DROP_RELAY_MODE;
+	else if (seg && m.tun_len > seg &&
+		 (reason == TUNCTL_R_PASS_TUNNEL_DATA ||
+		  reason == TUNCTL_R_PASS_TUNNEL_HS))
+		reason = batch_verdict(skb, &m, seg, reason);
+	/* A batch counts once, as GSO packets do on egress. */
+	account(TUNCTL_DIR_INGRESS, skb->ifindex, reason, skb->len, &m);
 	return tunctl_reason_is_drop(reason) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 

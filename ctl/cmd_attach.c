@@ -149,8 +149,10 @@ int cmd_attach(int argc, char **argv)
 				o.xdp_mode = XDP_MODE_NATIVE;
 			else if (!strcmp(optarg, "generic"))
 				o.xdp_mode = XDP_MODE_GENERIC;
+			else if (!strcmp(optarg, "tc"))
+				o.xdp_mode = XDP_MODE_TC;
 			else
-				return usage_error("attach", "--xdp-mode: \"%s\" is neither native nor generic",
+				return usage_error("attach", "--xdp-mode: \"%s\" is none of native, generic, tc",
 						   optarg);
 			break;
 		case 'f':
@@ -188,6 +190,12 @@ int cmd_attach(int argc, char **argv)
 			    o.dev, config_path);
 			return EXIT_USAGE;
 		}
+	}
+	if (o.xdp_mode == XDP_MODE_TC && conf.n_relays) {
+		conf_free(&conf);
+		err("attach %s: relays forward in XDP: not with --xdp-mode tc; nothing changed",
+		    o.dev);
+		return EXIT_USAGE;
 	}
 	if (!if_nametoindex(o.dev)) {
 		err("attach %s: no such device", o.dev);

@@ -237,7 +237,7 @@ static int daemon_setup(const char *dev, const char *config_path,
 		/* Relaying is the datapath's alone: set it up and forget it. */
 		ret = relay_apply(dev, &conf);
 		if (ret) {
-			err("daemon %s: relay: %s", dev, strerror(-ret));
+			err("daemon %s: relay: %s", dev, relay_strerror(ret));
 			conf_free(&conf);
 			return ret;
 		}

@@ -2,7 +2,8 @@
 /*
  * Loader for the per-device datapath: skeleton open, maps pinned by name
  * under PIN_ROOT/DEV, config written, egress (tcx, or tc clsact where tcx
- * is missing) and ingress (XDP link) attached and pinned. One teardown
+ * is missing) and ingress (XDP link, or a tcx link in tc mode) attached
+ * and pinned. One teardown
  * path serves both detach and a failed attach.
  */
 #include <errno.h>
@@ -44,6 +45,8 @@ const char *dp_xdp_mode_name(uint32_t mode)
 		return "native";
 	case TUNCTL_XDP_GENERIC:
 		return "generic";
+	case TUNCTL_XDP_TC:
+		return "tc";
 	default:
 		return "unknown";
 	}
@@ -288,12 +291,38 @@ static int xdp_link(int prog_fd, int ifindex, __u32 flags)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * tc mode: a tcx link, first in the chain like egress's. No clsact
+ * fallback: the link is what the pin, dp_link_alive and detach follow.
+ */
+static int tc_ingress_link(const char *dev, int ifindex, int prog_fd)
+{
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts,
+			    .flags = TUNCTL_BPF_F_BEFORE);
+	int fd = bpf_link_create(prog_fd, ifindex, TUNCTL_BPF_TCX_INGRESS,
+				 &lopts);
+
+	if (fd >= 0)
+		return fd;
+	fd = -errno;
+	if (fd == -EINVAL)
+		err("attach %s: --xdp-mode tc needs tcx (Linux 6.6 or later)",
+		    dev);
+	return fd;
+}
+
 static int attach_ingress(const char *dev, int ifindex, int prog_fd,
-			  enum xdp_mode_req mode, struct tunctl_state *st)
+			  int tc_prog_fd, enum xdp_mode_req mode,
+			  struct tunctl_state *st)
 {
 	int fd, ret;
 
-	if (mode == XDP_MODE_GENERIC) {
+	if (mode == XDP_MODE_TC) {
+		st->xdp_mode = TUNCTL_XDP_TC;
+		fd = tc_ingress_link(dev, ifindex, tc_prog_fd);
+		if (fd == -EINVAL)
+			return fd;
+	} else if (mode == XDP_MODE_GENERIC) {
 		fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
 		st->xdp_mode = TUNCTL_XDP_GENERIC;
 	} else {
@@ -308,7 +337,8 @@ static int attach_ingress(const char *dev, int ifindex, int prog_fd,
 		}
 	}
 	if (fd < 0) {
-		err("attach %s: XDP (%s): %s", dev,
+		err("attach %s: %s (%s): %s", dev,
+		    st->xdp_mode == TUNCTL_XDP_TC ? "tc ingress" : "XDP",
 		    dp_xdp_mode_name(st->xdp_mode), strerror(-fd));
 		return fd;
 	}
@@ -468,6 +498,7 @@ int dp_attach(const struct dp_attach_opts *o)
 	}
 	ret = attach_ingress(o->dev, ifindex,
 			     bpf_program__fd(skel->progs.tunctl_ingress),
+			     bpf_program__fd(skel->progs.tunctl_ingress_tc),
 			     o->xdp_mode, &st);
 	if (ret) {
 		if (foreign_id)

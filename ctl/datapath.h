@@ -16,6 +16,7 @@ enum xdp_mode_req {
 	XDP_MODE_AUTO = 0,	/* native, generic when the driver has none */
 	XDP_MODE_NATIVE,
 	XDP_MODE_GENERIC,
+	XDP_MODE_TC,		/* tc ingress (tcx) instead of XDP */
 };
 
 struct dp_attach_opts {

@@ -23,7 +23,7 @@
 
 static const struct cmd cmds[] = {
 	{ "attach", cmd_attach,
-	  "attach DEV [--config FILE] [--xdp-mode native|generic] [--foreground] [--rollback SECS] [--force]" },
+	  "attach DEV [--config FILE] [--xdp-mode native|generic|tc] [--foreground] [--rollback SECS] [--force]" },
 	{ "detach", cmd_detach, "detach DEV" },
 	{ "confirm", cmd_confirm, "confirm DEV" },
 	{ "reload", cmd_reload, "reload DEV [--config FILE]" },

@@ -1497,7 +1497,7 @@ int node_reload(struct node *nd, const char *config_path, char *why,
 	}
 	ret = relay_apply(nd->dev, &conf);
 	if (ret) {
-		snprintf(why, why_len, "relay: %s", strerror(-ret));
+		snprintf(why, why_len, "relay: %s", relay_strerror(ret));
 		node_utm_abort(&prep);
 		conf_free(&conf);
 		return ret;

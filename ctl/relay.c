@@ -87,12 +87,24 @@ static int forwarding_on(const char *dev)
 	return ret;
 }
 
+const char *relay_strerror(int ret)
+{
+	if (ret == -EOPNOTSUPP)
+		return "relays forward in XDP: not on a datapath attached with --xdp-mode tc";
+	return strerror(-ret);
+}
+
 int relay_apply(const char *dev, const struct tunctl_conf *conf)
 {
 	int ifindex = if_nametoindex(dev), fd, ret = 0;
+	struct tunctl_state st;
 	struct tunctl_config cfg;
 	size_t i;
 
+	/* Relaying is XDP's (relay_forward): a tc datapath cannot. */
+	if (conf->n_relays && !dp_state_read(dev, &st) &&
+	    st.xdp_mode == TUNCTL_XDP_TC)
+		return -EOPNOTSUPP;
 	fd = pin_open(dev, TUNCTL_MAP_RELAY);
 	if (fd < 0)
 		return fd;

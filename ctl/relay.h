@@ -15,6 +15,8 @@
 
 /* Replace dev's relay entries with conf's; 0 or -errno. */
 int relay_apply(const char *dev, const struct tunctl_conf *conf);
+/* What a relay_apply error means, for one line of output. */
+const char *relay_strerror(int ret);
 /* Ask the kernel to resolve the next hops XDP had no MAC for. */
 void relay_resolve_missing(const char *dev);
 /* The relay entries with their counters, or an empty array. */

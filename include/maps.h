@@ -122,6 +122,7 @@ _Static_assert(sizeof(struct tunctl_event) == 64, "tunctl_event ABI");
 /* tunctl_state.xdp_mode */
 #define TUNCTL_XDP_NATIVE	1
 #define TUNCTL_XDP_GENERIC	2
+#define TUNCTL_XDP_TC		3	/* no XDP: the ingress program on tcx */
 /* tunctl_state.egress_hook */
 #define TUNCTL_EGRESS_TCX	1
 #define TUNCTL_EGRESS_CLSACT	2

@@ -55,6 +55,9 @@ enum tunctl_reason {
 	TUNCTL_R_DROP_RELAY_NO_NEIGH = 57, /* next hop's MAC not known yet */
 	TUNCTL_R_DROP_RELAY_TTL = 58,	/* would leave with TTL 0 */
 	TUNCTL_R_DROP_RELAY_HDR = 59,	/* IP options or tags: not relayed */
+	/* tc ingress (--xdp-mode tc) only: */
+	TUNCTL_R_DROP_TUN_BATCH = 60,	/* a coalesced batch of over 64 datagrams */
+	TUNCTL_R_DROP_RELAY_MODE = 61,	/* relaying is XDP's: not on tc */
 
 	TUNCTL_R_MAX = 64,
 };
@@ -113,6 +116,8 @@ static const char *const tunctl_reason_names[TUNCTL_R_MAX] = {
 	[TUNCTL_R_DROP_RELAY_NO_NEIGH] = "relay-no-neigh",
 	[TUNCTL_R_DROP_RELAY_TTL] = "relay-ttl",
 	[TUNCTL_R_DROP_RELAY_HDR] = "relay-header",
+	[TUNCTL_R_DROP_TUN_BATCH] = "tunnel-batch-size",
+	[TUNCTL_R_DROP_RELAY_MODE] = "relay-needs-xdp",
 };
 
 static const char *const tunctl_dir_names[TUNCTL_DIR_MAX] = {

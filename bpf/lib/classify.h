@@ -24,6 +24,8 @@ struct pkt_meta {
 	__u8 saddr[16];
 	__u8 daddr[16];
 	struct tunctl_relay_hop *hop;	/* TUNCTL_R_PASS_RELAY: where to */
+	__u32 tun_off;	/* tunnel message: its offset in the frame */
+	__u32 tun_len;	/* and the UDP payload's length (a whole batch) */
 };
 
 /* After pkt_meta, which they fill. */

@@ -8,12 +8,15 @@
  * whole frame, which on tc may be longer than its linear part (GSO, paged
  * skbs). Length fields in headers are checked against len, reads against
  * end, so a header in a fragment reads as truncated and is dropped.
+ * seg: on tc ingress, the datagram size of a coalesced UDP batch (the
+ * skb's gso_size), else 0.
  */
 struct cursor {
 	void *pos;
 	void *end;
 	void *start;
 	__u32 len;
+	__u32 seg;
 };
 
 /* Offset of p from the start of the frame. */

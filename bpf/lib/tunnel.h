@@ -96,6 +96,59 @@ static __always_inline __u32 relay_match(const struct tunctl_config *cfg,
 	return TUNCTL_R_PASS_RELAY;
 }
 
+/*
+ * An ingress message by its first 12 bytes and its length, from saddr and
+ * sport: handshakes only for a known, enabled tunnel, within the rate;
+ * data only for a session of an enabled tunnel, from its peer. The head
+ * may sit in the frame or, for a later datagram of a batch (tc), on the
+ * stack.
+ */
+static __always_inline __u32 tun_head_verdict(const struct tunctl_config *cfg,
+					      const struct tun_head *h,
+					      long payload_len, __be32 saddr,
+					      __be16 sport)
+{
+	struct tunctl_tunnel *t;
+	__u32 reason;
+
+	if (payload_len < (long)sizeof(*h))
+		return TUNCTL_R_DROP_TUN_MALFORMED;
+	switch (h->type) {
+	case TUNCTL_MSG_INIT:
+		if (payload_len != sizeof(struct tunctl_msg_init))
+			return TUNCTL_R_DROP_TUN_MALFORMED;
+		reason = bpf_ntohl(h->f1);
+		t = bpf_map_lookup_elem(&dp_tunnels, &reason);
+		if (!t || !(t->flags & TUNCTL_TUN_SERVER))
+			return TUNCTL_R_DROP_TUN_UNKNOWN;
+		if (!(t->flags & TUNCTL_TUN_ENABLED))
+			return TUNCTL_R_DROP_TUN_DISABLED;
+		return hs_allowed(cfg) ? TUNCTL_R_PASS_TUNNEL_HS :
+					 TUNCTL_R_DROP_TUN_HS_RATE;
+	case TUNCTL_MSG_RESP:
+		if (payload_len != sizeof(struct tunctl_msg_resp))
+			return TUNCTL_R_DROP_TUN_MALFORMED;
+		reason = tunnel_session(h->f2, h->tunnel_id, saddr, sport,
+					TUNCTL_R_PASS_TUNNEL_HS);
+		if (reason == TUNCTL_R_PASS_TUNNEL_HS && !hs_allowed(cfg))
+			return TUNCTL_R_DROP_TUN_HS_RATE;
+		return reason;
+	case TUNCTL_MSG_DATA:
+		if (payload_len < (long)TUNCTL_DATA_OVERHEAD)
+			return TUNCTL_R_DROP_TUN_MALFORMED;
+		return tunnel_session(h->f1, h->tunnel_id, saddr, sport,
+				      TUNCTL_R_PASS_TUNNEL_DATA);
+	default:
+		return TUNCTL_R_DROP_TUN_MALFORMED;
+	}
+}
+
+/*
+ * payload_len is the whole UDP payload. On tc a coalesced batch (GSO or
+ * GRO) carries datagrams of c->seg bytes each, the last one shorter: the
+ * first is judged here, and m->tun_off/tun_len tell the caller where the
+ * rest lie.
+ */
 static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 					     const struct tunctl_config *cfg,
 					     const struct pkt_ip4 *ip,
@@ -103,7 +156,6 @@ static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 					     long payload_len,
 					     struct pkt_meta *m)
 {
-	struct tunctl_tunnel *t;
 	struct tun_head *h;
 	__be32 saddr, daddr;
 	__u32 reason;
@@ -113,6 +165,10 @@ static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 	h = c->pos;
 	if (payload_len < (long)sizeof(*h) || !cursor_pull(c, sizeof(*h)))
 		return TUNCTL_R_DROP_TUN_MALFORMED;
+	m->tun_off = cursor_off(c, h);
+	m->tun_len = payload_len;
+	if (c->seg && payload_len > c->seg)
+		payload_len = c->seg;
 
 	if (dir == TUNCTL_DIR_EGRESS) {
 		struct tunctl_peer_key k = { .addr = daddr, .port = udp->dport };
@@ -129,34 +185,7 @@ static __always_inline __u32 classify_tunnel(struct cursor *c, __u32 dir,
 	reason = relay_match(cfg, ip, udp, h, m);
 	if (reason)
 		return reason;
-	switch (h->type) {
-	case TUNCTL_MSG_INIT:
-		if (payload_len != sizeof(struct tunctl_msg_init))
-			return TUNCTL_R_DROP_TUN_MALFORMED;
-		reason = bpf_ntohl(h->f1);
-		t = bpf_map_lookup_elem(&dp_tunnels, &reason);
-		if (!t || !(t->flags & TUNCTL_TUN_SERVER))
-			return TUNCTL_R_DROP_TUN_UNKNOWN;
-		if (!(t->flags & TUNCTL_TUN_ENABLED))
-			return TUNCTL_R_DROP_TUN_DISABLED;
-		return hs_allowed(cfg) ? TUNCTL_R_PASS_TUNNEL_HS :
-					 TUNCTL_R_DROP_TUN_HS_RATE;
-	case TUNCTL_MSG_RESP:
-		if (payload_len != sizeof(struct tunctl_msg_resp))
-			return TUNCTL_R_DROP_TUN_MALFORMED;
-		reason = tunnel_session(h->f2, h->tunnel_id, saddr, udp->sport,
-					TUNCTL_R_PASS_TUNNEL_HS);
-		if (reason == TUNCTL_R_PASS_TUNNEL_HS && !hs_allowed(cfg))
-			return TUNCTL_R_DROP_TUN_HS_RATE;
-		return reason;
-	case TUNCTL_MSG_DATA:
-		if (payload_len < (long)TUNCTL_DATA_OVERHEAD)
-			return TUNCTL_R_DROP_TUN_MALFORMED;
-		return tunnel_session(h->f1, h->tunnel_id, saddr, udp->sport,
-				      TUNCTL_R_PASS_TUNNEL_DATA);
-	default:
-		return TUNCTL_R_DROP_TUN_MALFORMED;
-	}
+	return tun_head_verdict(cfg, h, payload_len, saddr, udp->sport);
 }
 
 #endif /* TUNCTL_BPF_TUNNEL_H */

@@ -947,6 +947,39 @@ static void describe_counters(const struct tunctl_counter *sum, char *buf,
  * Run one frame through the program of its direction; 0 and the program's
  * return value, or -errno from BPF_PROG_TEST_RUN.
  */
+int ingress_tc;
+
+void datapath_setup_tc(void)
+{
+	datapath_setup();
+	ingress_tc = 1;
+}
+
+void datapath_teardown_tc(void)
+{
+	ingress_tc = 0;
+	datapath_teardown();
+}
+
+int run_tc_batch(const struct pkt_big *p, __u32 gso_size, __u32 gso_segs,
+		 __u32 *retval)
+{
+	struct __sk_buff ctx = { .gso_size = gso_size, .gso_segs = gso_segs };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = p->data,
+		.data_size_in = p->len,
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+	);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.tunctl_ingress_tc),
+				   &opts))
+		return -errno;
+	*retval = opts.retval;
+	return 0;
+}
+
 int run_prog(enum tunctl_dir dir, const struct pkt *p, __u32 *retval)
 {
 	struct xdp_md md = { .data = 0, .data_end = p->len };
@@ -957,7 +990,9 @@ int run_prog(enum tunctl_dir dir, const struct pkt *p, __u32 *retval)
 	);
 	int fd, err;
 
-	if (dir == TUNCTL_DIR_INGRESS) {
+	if (dir == TUNCTL_DIR_INGRESS && ingress_tc) {
+		fd = bpf_program__fd(skel->progs.tunctl_ingress_tc);
+	} else if (dir == TUNCTL_DIR_INGRESS) {
 		fd = bpf_program__fd(skel->progs.tunctl_ingress);
 		/*
 		 * Test runs refuse data_size_in < ETH_HLEN, so a frame of
@@ -986,7 +1021,7 @@ int run_prog(enum tunctl_dir dir, const struct pkt *p, __u32 *retval)
  * What bpf_prog_test_run_skb() takes: an Ethernet header and, when the
  * ethertype says IPv4 or IPv6, the fixed IP header behind it.
  */
-static bool tc_can_run(const struct pkt *p)
+bool tc_can_run(const struct pkt *p)
 {
 	__u16 proto;
 
@@ -1002,7 +1037,7 @@ static bool tc_can_run(const struct pkt *p)
 
 int want_retval(enum tunctl_dir dir, enum verdict v)
 {
-	if (dir == TUNCTL_DIR_INGRESS)
+	if (dir == TUNCTL_DIR_INGRESS && !ingress_tc)
 		return v == PASS ? XDP_PASS : XDP_DROP;
 	/* The egress program passes with UNSPEC, leaving room for others. */
 	return v == PASS ? TC_ACT_UNSPEC : TC_ACT_SHOT;
@@ -1035,6 +1070,16 @@ START_TEST(test_classify)
 	set_config(c->flags, 0, c->deadline);
 	zero_percpu(skel->maps.dp_counters, sizeof(struct tunctl_counter));
 
+	if (ingress_tc && !tc_can_run(&c->pkt)) {
+		/*
+		 * Too short for the kernel to build an skb of (it would
+		 * never reach a tc hook either): the run is refused.
+		 */
+		err = run_prog(c->dir, &c->pkt, &retval);
+		ck_assert_msg(err == -EINVAL, "%s [tc]: a %u-byte frame ran: %s",
+			      c->name, c->pkt.len, strerror(-err));
+		return;
+	}
 	err = run_prog(c->dir, &c->pkt, &retval);
 	ck_assert_msg(!err, "%s [%s]: test run of %u bytes: %s", c->name,
 		      dir_name(c->dir), c->pkt.len, strerror(-err));
@@ -1506,7 +1551,7 @@ START_TEST(test_mutations_match_reference)
 		int err;
 
 		mutate(&p);
-		if (dir == TUNCTL_DIR_EGRESS && !tc_can_run(&p))
+		if ((dir == TUNCTL_DIR_EGRESS || ingress_tc) && !tc_can_run(&p))
 			continue;
 		set_config(flags, 0, 0);
 		zero_percpu(skel->maps.dp_counters, sizeof(struct tunctl_counter));
@@ -1545,6 +1590,18 @@ static Suite *datapath_suite(void)
 	tc = tcase_create("classify");
 	tcase_add_unchecked_fixture(tc, datapath_setup, datapath_teardown);
 	tcase_add_loop_test(tc, test_classify, 0, ARRAY_SIZE(cases));
+	suite_add_tcase(s, tc);
+
+	/* The same table through the tc ingress program. */
+	tc = tcase_create("classify-tc");
+	tcase_add_unchecked_fixture(tc, datapath_setup_tc, datapath_teardown_tc);
+	tcase_add_loop_test(tc, test_classify, 0, ARRAY_SIZE(cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mutations-tc");
+	tcase_add_unchecked_fixture(tc, datapath_setup_tc, datapath_teardown_tc);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_mutations_match_reference);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mutations");

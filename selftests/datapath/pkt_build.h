@@ -16,6 +16,13 @@ struct pkt {
 	__u32 len;
 };
 
+/* A coalesced batch of datagrams in one frame (tc ingress tests). */
+#define PKT_BIG_MAX 3072
+struct pkt_big {
+	__u8 data[PKT_BIG_MAX];
+	__u32 len;
+};
+
 /* The whole frame. */
 #define PKT(...) \
 	{ .data = { __VA_ARGS__ }, \

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -283,7 +284,8 @@ START_TEST(test_handshake_rate_limit)
 	for (i = 0; i < 10; i++) {
 		ck_assert_int_eq(run_prog(IN, &init, &retval), 0);
 		ck_assert_int_eq(run_prog(IN, &data, &retval), 0);
-		ck_assert_msg(retval == XDP_PASS, "data %d dropped in a flood", i);
+		ck_assert_msg((int)retval == want_retval(IN, PASS),
+			      "data %d dropped in a flood", i);
 	}
 	read_counters(sum);
 	ck_assert_uint_eq(sum[TUNCTL_R_PASS_TUNNEL_HS].packets, 3);
@@ -309,7 +311,7 @@ START_TEST(test_no_listen_port)
 	udp_frame(&p, PEER_PORT, PORT, payload,
 		  msg(payload, TUNCTL_MSG_DATA, S_FIXED, 0, DATA_LEN));
 	ck_assert_int_eq(run_prog(IN, &p, &retval), 0);
-	ck_assert_int_eq(retval, XDP_DROP);
+	ck_assert_int_eq((int)retval, want_retval(IN, DROP));
 	read_counters(sum);
 	ck_assert_uint_eq(sum[TUNCTL_R_DROP_NO_TUNNEL].packets, 1);
 	cfg.listen_port = htons(PORT);
@@ -317,6 +319,166 @@ START_TEST(test_no_listen_port)
 	map_put(skel->maps.dp_config, &zero, 4, &cfg, sizeof(cfg));
 }
 END_TEST
+
+/*
+ * Batches on tc ingress: one skb to our port holding datagrams of gso_size
+ * bytes each (the last may be shorter), as GRO builds them and a veth
+ * peer's GSO hands them over. Every datagram is judged on its own.
+ */
+struct batch_def {
+	const char *name;
+	__u32 n;		/* datagrams */
+	__u32 seg;		/* gso_size */
+	__u32 last_len;		/* the last one's length; 0: seg */
+	int bad;		/* index of the odd one out, -1: none */
+	__u8 bad_type;
+	__u32 bad_f1;
+	__u32 bad_len;
+	enum verdict verdict;
+	__u32 reason;
+};
+
+#define BAD_NONE -1, 0, 0, 0
+
+static const struct batch_def batches[] = {
+	{ "45 data datagrams of one session", 45, DATA_LEN, 0, BAD_NONE,
+	  PASS, TUNCTL_R_PASS_TUNNEL_DATA },
+	{ "a shorter last datagram", 10, DATA_LEN, TUNCTL_DATA_OVERHEAD,
+	  BAD_NONE, PASS, TUNCTL_R_PASS_TUNNEL_DATA },
+	{ "64 datagrams: the limit", 64, TUNCTL_DATA_OVERHEAD, 0, BAD_NONE,
+	  PASS, TUNCTL_R_PASS_TUNNEL_DATA },
+	{ "65 datagrams: one over the limit", 65, TUNCTL_DATA_OVERHEAD, 0,
+	  BAD_NONE, DROP, TUNCTL_R_DROP_TUN_BATCH },
+	{ "an unknown session at the end", 20, DATA_LEN, 0, 19,
+	  TUNCTL_MSG_DATA, S_NONE, DATA_LEN, DROP, TUNCTL_R_DROP_TUN_UNKNOWN },
+	{ "a disabled tunnel's datagram inside", 20, DATA_LEN, 0, 7,
+	  TUNCTL_MSG_DATA, S_DISABLED, DATA_LEN, DROP,
+	  TUNCTL_R_DROP_TUN_DISABLED },
+	{ "a session naming another tunnel inside", 5, DATA_LEN, 0, 2,
+	  TUNCTL_MSG_DATA, S_WRONG_TUNNEL, DATA_LEN, DROP,
+	  TUNCTL_R_DROP_TUN_UNKNOWN },
+	{ "garbage second", 3, DATA_LEN, 0, 1, 0x7f, S_FIXED, DATA_LEN, DROP,
+	  TUNCTL_R_DROP_TUN_MALFORMED },
+	{ "a last datagram too short for data", 4, DATA_LEN,
+	  TUNCTL_DATA_OVERHEAD - 1, BAD_NONE, DROP,
+	  TUNCTL_R_DROP_TUN_MALFORMED },
+	{ "a last datagram too short for a head", 4, DATA_LEN, 5, BAD_NONE,
+	  DROP, TUNCTL_R_DROP_TUN_MALFORMED },
+	{ "an initiation among data", 3, INIT_LEN, 0, 1, TUNCTL_MSG_INIT,
+	  TID(T_SERVER), INIT_LEN, PASS, TUNCTL_R_PASS_TUNNEL_DATA },
+	{ "a disabled tunnel's initiation among data", 3, INIT_LEN, 0, 2,
+	  TUNCTL_MSG_INIT, TID(T_DISABLED), INIT_LEN, DROP,
+	  TUNCTL_R_DROP_TUN_DISABLED },
+};
+
+/* Datagrams are S_FIXED's data from its peer, bar the odd one out. */
+static void batch_frame(struct pkt_big *p, const struct batch_def *b)
+{
+	static const __u8 head[] = {
+		MAC_A, MAC_B, 0x08, 0x00,
+		0x45, 0, 0, 0, 0x12, 0x34, 0, 0, 64, 17, 0, 0, IP4_A, IP4_B,
+		PEER_PORT >> 8, PEER_PORT & 0xff, PORT >> 8, PORT & 0xff,
+		0, 0, 0, 0,
+	};
+	__u32 i, off = sizeof(head), len, udp;
+
+	memcpy(p->data, head, sizeof(head));
+	for (i = 0; i < b->n; i++) {
+		len = i + 1 == b->n && b->last_len ? b->last_len : b->seg;
+		ck_assert_uint_le(off + len, PKT_BIG_MAX);
+		if ((int)i == b->bad)
+			msg(p->data + off, b->bad_type, b->bad_f1, 0,
+			    b->bad_len);
+		else
+			msg(p->data + off, TUNCTL_MSG_DATA, S_FIXED, 0, len);
+		off += len;
+	}
+	udp = off - 34;
+	p->data[16] = (udp + 20) >> 8;
+	p->data[17] = udp + 20;
+	p->data[38] = udp >> 8;
+	p->data[39] = udp;
+	p->len = off;
+}
+
+START_TEST(test_tc_batches)
+{
+	const struct batch_def *b = &batches[_i];
+	struct tunctl_counter sum[TUNCTL_COUNTERS_MAX];
+	struct pkt_big p;
+	__u32 retval, i, total = 0;
+
+	require_skel();
+	zero_percpu(skel->maps.dp_counters, sizeof(struct tunctl_counter));
+	batch_frame(&p, b);
+	ck_assert_int_eq(run_tc_batch(&p, b->seg, b->n, &retval), 0);
+	read_counters(sum);
+	for (i = 0; i < TUNCTL_COUNTERS_MAX; i++)
+		total += sum[i].packets;
+	ck_assert_msg((int)retval == (b->verdict == PASS ? TC_ACT_UNSPEC :
+				      TC_ACT_SHOT),
+		      "%s: returned %d", b->name, (int)retval);
+	/* A batch counts once, with all its bytes. */
+	ck_assert_msg(total == 1 && sum[b->reason].packets == 1 &&
+		      sum[b->reason].bytes == p.len,
+		      "%s: not counted once as %s", b->name,
+		      reason_name(b->reason));
+}
+END_TEST
+
+/*
+ * gso_segs is not trusted (virtio leaves it for the stack to count): a
+ * batch that says "1 segment" is still walked by gso_size; and without a
+ * gso_size, the same bytes are one datagram, judged by its head.
+ */
+START_TEST(test_tc_batch_segs_ignored)
+{
+	const struct batch_def b = { "disabled inside", 6, DATA_LEN, 0, 3,
+		TUNCTL_MSG_DATA, S_DISABLED, DATA_LEN, DROP, 0 };
+	struct pkt_big p;
+	__u32 retval;
+
+	require_skel();
+	batch_frame(&p, &b);
+	ck_assert_int_eq(run_tc_batch(&p, DATA_LEN, 1, &retval), 0);
+	ck_assert_int_eq((int)retval, TC_ACT_SHOT);
+	ck_assert_int_eq(run_tc_batch(&p, DATA_LEN, 0, &retval), 0);
+	ck_assert_int_eq((int)retval, TC_ACT_SHOT);
+	ck_assert_int_eq(run_tc_batch(&p, 0, 0, &retval), 0);
+	ck_assert_int_eq((int)retval, TC_ACT_UNSPEC);
+}
+END_TEST
+
+/* A relaying node's tc datapath cannot judge hops: it fails closed. */
+START_TEST(test_tc_relay_refused)
+{
+	struct tunctl_config cfg = {
+		.flags = TUNCTL_CFG_DEFAULT_FLAGS | TUNCTL_CFG_RELAY,
+		.listen_port = htons(PORT), .hs_rate = 1000,
+	};
+	const struct batch_def b = { "relay", 3, DATA_LEN, 0, BAD_NONE,
+				     PASS, 0 };
+	struct pkt_big p;
+	__u32 retval, zero = 0;
+
+	require_skel();
+	map_put(skel->maps.dp_config, &zero, 4, &cfg, sizeof(cfg));
+	zero_percpu(skel->maps.dp_counters, sizeof(struct tunctl_counter));
+	batch_frame(&p, &b);
+	ck_assert_int_eq(run_tc_batch(&p, DATA_LEN, 3, &retval), 0);
+	ck_assert_int_eq((int)retval, TC_ACT_SHOT);
+	cfg.flags &= ~TUNCTL_CFG_RELAY;
+	map_put(skel->maps.dp_config, &zero, 4, &cfg, sizeof(cfg));
+	ck_assert_int_eq(run_tc_batch(&p, DATA_LEN, 3, &retval), 0);
+	ck_assert_int_eq((int)retval, TC_ACT_UNSPEC);
+}
+END_TEST
+
+static void tunnel_setup_tc(void)
+{
+	tunnel_setup();
+	ingress_tc = 1;
+}
 
 Suite *tunnel_suite(void)
 {
@@ -328,6 +490,19 @@ Suite *tunnel_suite(void)
 			    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_handshake_rate_limit);
 	tcase_add_test(tc, test_no_listen_port);
+	suite_add_tcase(s, tc);
+
+	/* The same through the tc ingress program, and its batches. */
+	tc = tcase_create("tunnel-tc");
+	tcase_add_unchecked_fixture(tc, tunnel_setup_tc, datapath_teardown_tc);
+	tcase_add_loop_test(tc, test_tunnel_classes, 0,
+			    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_handshake_rate_limit);
+	tcase_add_test(tc, test_no_listen_port);
+	tcase_add_loop_test(tc, test_tc_batches, 0,
+			    sizeof(batches) / sizeof(batches[0]));
+	tcase_add_test(tc, test_tc_batch_segs_ignored);
+	tcase_add_test(tc, test_tc_relay_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
