@@ -26,6 +26,9 @@ run_fuzz
 for t in $(e2e_scripts); do
 	run_script "$t"
 done
+for t in $(e2e_tc_scripts); do
+	run_tc_script "$t"
+done
 
 # Last: the same datapath on the 6.1 LTS kernel, in a VM.
 run_script selftests/vm/vmtest.sh

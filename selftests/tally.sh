@@ -15,6 +15,17 @@ e2e_scripts() {
 		esac
 	done
 }
+# Scripts that run a second time on the tc datapath (--xdp-mode tc, through
+# lib.sh's TUNCTL_TEST_XDP_MODE). Host only: it needs tcx (6.6+).
+e2e_tc_scripts() {
+	echo selftests/e2e/tunnel.sh selftests/e2e/internet.sh
+}
+
+# run_tc_script SCRIPT: SCRIPT with every attach in tc mode.
+run_tc_script() {
+	echo "== $1 (--xdp-mode tc)"
+	TUNCTL_TEST_XDP_MODE=tc run_script "$1"
+}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -64,8 +64,15 @@ nsx() {
 
 # tunctl_in NS ARGS...: run tunctl in NS. nsenter keeps /sys (and with it
 # bpffs) as it is, where `ip netns exec` would remount it.
+# TUNCTL_TEST_XDP_MODE=tc (tc_mode.sh) gives every attach that names no
+# mode that one, so a whole script runs on the tc datapath.
 tunctl_in() {
 	local ns=$1; shift
+	if [ "${1:-}" = attach ] && [ -n "${TUNCTL_TEST_XDP_MODE:-}" ] &&
+	   [[ " $* " != *" --xdp-mode "* ]]; then
+		shift
+		set -- attach --xdp-mode "$TUNCTL_TEST_XDP_MODE" "$@"
+	fi
 	nsenter --net=/run/netns/"$ns" "$TUNCTL" "$@"
 }
 

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/../.."
 for t in $(e2e_scripts); do
 	run_script "$t"
 done
+for t in $(e2e_tc_scripts); do
+	run_tc_script "$t"
+done
 [ ${#broken[@]} -eq 0 ] || echo "failing: ${broken[*]}"
 echo "e2e: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]

@@ -261,7 +261,13 @@ while off + 16 <= len(data):
     # offload would have completed: send it as "no checksum" instead.
     ip = ip[:ihl + 6] + b'\0\0' + ip[ihl + 8:]
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    s.sendto(ip, ('198.18.0.2', 0))
+    try:
+        s.sendto(ip, ('198.18.0.2', 0))
+    except OSError as e:
+        # On the tc datapath a capture on the veth holds GSO batches:
+        # several datagrams under one IP header, over the MTU.
+        print('replay: %d bytes: %s' % (len(ip), e), file=sys.stderr)
+        continue
     sent += 1
 print(sent)
 PY
@@ -269,7 +275,7 @@ REPLAYS_BEFORE=$(tunnel_field cloud 10 drops | python3 -c 'import sys,ast; print
 nsx "$CLOUD" timeout 3 nc -l 8883 >"$WORK/replayed.out" 2>/dev/null &
 L=$!
 wait_listen "$CLOUD" t 8883
-SENT=$(nsx "$HUB" python3 "$WORK/replay.py" "$WORK/cap.pcap")
+SENT=$(nsx "$HUB" python3 "$WORK/replay.py" "$WORK/cap.pcap" 2>"$WORK/replay.err")
 wait $L 2>/dev/null
 check "replay: packets were resent ($SENT)" test "$SENT" -gt 3
 check_not "replay: the server's listener got nothing" grep -q "plain-secret" "$WORK/replayed.out"

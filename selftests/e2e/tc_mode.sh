@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The tc datapath (attach --xdp-mode tc): the ingress program on a tcx
+# link instead of XDP, for underlays such as a veth where XDP costs more
+# than it saves. run-all.sh also runs tunnel.sh and internet.sh on it
+# whole; this script checks what is its own.
+#
+#   netns dut-PID                            netns peer-PID
+#   +-----------------------------+  veth    +-----------------------------+
+#   | a0 198.18.0.1/24            |----------| b0 198.18.0.2/24            |
+#   | tunnel 10 tcp/8883 client   |          | tunnel 10 server            |
+#   +-----------------------------+          +-----------------------------+
+#
+# Both ends run tc mode, so the veth keeps its offloads and a bulk
+# transfer crosses in GSO batches: the server must judge and pass them
+# whole (bytes per counted packet far above the MTU), drop a forged batch
+# as one, refuse relays, and fail closed like the XDP datapath.
+
+. "$(dirname "$0")/lib.sh"
+
+DUT=dut-$TAG
+PEER=peer-$TAG
+PORT=51820
+umask 077
+
+dut() { TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/dut tunctl_in "$DUT" "$@"; }
+peer() { TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/peer tunctl_in "$PEER" "$@"; }
+
+# conf FILE NAME ADDR SIDE OWN_KEY PEER_PUB [ENDPOINT] [RELAY]
+conf() {
+	local ep=${7:+"\"endpoint\": \"$7:$PORT\", "} relay=""
+	[ -n "${8:-}" ] && relay=", \"relay\": [ { \"tunnel\": 99, \"between\": [ \"198.18.0.7:$PORT\", \"198.18.0.8:$PORT\" ] } ]"
+	cat >"$1" <<JSON
+{ "node": { "name": "$2", "listen_port": $PORT,
+            "overlay": { "interface": "tunctl0", "address": "$3/24" } },
+  "peers": { "other": { $ep"overlay": "$( [ "$3" = 100.64.9.1 ] && echo 100.64.9.2 || echo 100.64.9.1)" } },
+  "tunnels": [
+    { "id": 10, "type": "regular", "peer": "other", "side": "$4",
+      "protocol": "tcp", "port": 8883, "private_key_file": "$5",
+      "peer_public_key": "$(cat "$6")" } ]$relay }
+JSON
+}
+
+counter() { # counter NODE DEV DIR REASON FIELD: packets or bytes
+	json_get "$($1 status "$2" -j)" \
+		"(lambda c: c['pass'].get('$4') or c['drop']['$4'])(j['devices'][0]['counters']['$3'])['$5']"
+}
+
+tunnel_state() {
+	json_get "$(dut tunnel list -j)" "[t['state'] for t in j['tunnels'] if t['id'] == 10][0]"
+}
+
+wait_active() {
+	for _ in $(seq 100); do
+		[ "$(tunnel_state 2>/dev/null)" = active ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ingress_prog NODE DEV: the name of the program on the pinned ingress link.
+ingress_prog() {
+	local id
+	id=$(bpftool link show pinned "$TUNCTL_PIN_ROOT/$1/$2/link_ingress" -j 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["prog_id"])') || return 1
+	bpftool prog show id "$id" -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])'
+}
+
+xdp_prog_id() { # xdp_prog_id NS DEV
+	nsx "$1" ip -j link show "$2" | python3 -c \
+		'import json,sys; print(json.load(sys.stdin)[0].get("xdp",{}).get("prog",{}).get("id",0))'
+}
+
+# A forged batch from the peer's namespace: N datagrams of 100 bytes in
+# one send with UDP_SEGMENT (so one GSO skb on the veth), from the port
+# the tunnel uses, each a data message for a session that does not exist.
+forge_batch() {
+	nsx "$PEER" python3 - "$1" <<'PY'
+import socket, sys
+n = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('198.18.0.2', 40001))
+s.setsockopt(socket.SOL_UDP, 103, 100)		# UDP_SEGMENT
+msg = bytes([4, 0, 0, 10]) + b'\x99\x99\x99\x99' + b'\xa5' * 92
+s.sendto(msg * n, ('198.18.0.1', 51820))
+PY
+}
+
+two_hosts "$DUT" a0 198.18.0.1/24 "$PEER" b0 198.18.0.2/24
+for k in dut peer; do
+	"$TUNCTL" genkey >"$WORK/$k.key"
+	"$TUNCTL" pubkey <"$WORK/$k.key" >"$WORK/$k.pub"
+done
+conf "$WORK/dut.json" dut 100.64.9.1 client "$WORK/dut.key" "$WORK/peer.pub" 198.18.0.2
+conf "$WORK/peer.json" peer 100.64.9.2 server "$WORK/peer.key" "$WORK/dut.pub"
+conf "$WORK/dut-relay.json" dut 100.64.9.1 client "$WORK/dut.key" "$WORK/peer.pub" 198.18.0.2 relay
+
+# Before 6.6 (the 6.1 guest of make vmtest) there is no tcx: attach says
+# so and changes nothing, and the rest cannot run.
+if ! dut attach a0 --xdp-mode tc >/dev/null 2>"$WORK/tcx.err"; then
+	check "without tcx, attach --xdp-mode tc says why" \
+		grep -q "needs tcx (Linux 6.6 or later)" "$WORK/tcx.err"
+	check_not "... and pins nothing" test -e "$TUNCTL_PIN_ROOT/dut/a0"
+	skip "the tc datapath" "this kernel ($(uname -r)) has no tcx"
+	summary
+	exit
+fi
+dut detach a0 >/dev/null
+
+# --- relays are XDP's: refused, nothing changed ----------------------------
+check_not "attach --xdp-mode tc with a relay is refused" \
+	dut attach a0 --xdp-mode tc --config "$WORK/dut-relay.json"
+dut attach a0 --xdp-mode tc --config "$WORK/dut-relay.json" >/dev/null 2>"$WORK/relay.err"
+check_eq "... with exit code 2" 2 "$?"
+check "... saying why" grep -q "relays forward in XDP" "$WORK/relay.err"
+check_not "... and nothing is pinned" test -e "$TUNCTL_PIN_ROOT/dut/a0"
+check_eq "... nor attached" 0 "$(xdp_prog_id "$DUT" a0)"
+check_not "attach --xdp-mode bogus is refused" dut attach a0 --xdp-mode bogus
+
+# --- no tunnels: default deny, from the far side ----------------------------
+check "attach --xdp-mode tc without a config" dut attach a0 --xdp-mode tc
+check_eq "status says tc" tc \
+	"$(json_get "$(dut status a0 -j)" "j['devices'][0]['xdp_mode']")"
+check_eq "the ingress link holds the tc program" tunctl_ingress_tc \
+	"$(ingress_prog dut a0)"
+check_eq "no XDP program on the device" 0 "$(xdp_prog_id "$DUT" a0)"
+check_not "a ping to the device is dropped" \
+	nsx "$PEER" ping -c 2 -W 1 -i 0.2 198.18.0.1
+check_not "udp to a listener on the device gets nowhere" \
+	udp_sends "$PEER" "$DUT" 198.18.0.1 7001 plain-udp
+check_not "tcp from the device gets nowhere" \
+	tcp_sends "$DUT" "$PEER" 198.18.0.2 7002 plain-tcp
+check "the ingress drops were counted" \
+	test "$(counter dut a0 ingress no-tunnel packets)" -gt 0
+check "detach" dut detach a0
+check "after detach, ping works again" nsx "$PEER" ping -c 1 -W 2 198.18.0.1
+
+# --- a tunnel, on tc at both ends -------------------------------------------
+check "dut: attach --xdp-mode tc with a client tunnel" \
+	dut attach a0 --xdp-mode tc --config "$WORK/dut.json"
+# Before the peer attaches: its own egress would drop what it forges.
+# A forged batch of 20 datagrams: dropped whole, counted once.
+U0=$(counter dut a0 ingress tunnel-unknown packets)
+V0=$(counter dut a0 ingress tunnel-unknown bytes)
+check "a forged batch of 20 datagrams is sent" forge_batch 20
+sleep 0.3
+check_eq "... and dropped as one, an unknown session" $((U0 + 1)) \
+	"$(counter dut a0 ingress tunnel-unknown packets)"
+check_eq "... its bytes all counted" 2042 \
+	"$(( $(counter dut a0 ingress tunnel-unknown bytes) - V0 ))"
+
+check "peer: attach --xdp-mode tc with a server tunnel" \
+	peer attach b0 --xdp-mode tc --config "$WORK/peer.json"
+check "the tunnel comes up" wait_active
+check "tcp through the tunnel" tcp_sends "$DUT" "$PEER" 100.64.9.2 8883 secret-line
+
+# 32 MB one way: the server's ingress sees it in batches.
+head -c 33554432 /dev/urandom >"$WORK/bulk"
+P0=$(counter peer b0 ingress tunnel-data packets)
+B0=$(counter peer b0 ingress tunnel-data bytes)
+nsx "$PEER" timeout 20 nc -l 8883 >"$WORK/bulk.out" 2>/dev/null &
+L=$!
+wait_listen "$PEER" t 8883
+nsx "$DUT" timeout 15 nc -N -w 5 100.64.9.2 8883 <"$WORK/bulk" 2>/dev/null
+wait $L 2>/dev/null
+check_eq "32 MB arrive intact" "$(sha256sum <"$WORK/bulk")" "$(sha256sum <"$WORK/bulk.out")"
+P1=$(counter peer b0 ingress tunnel-data packets)
+B1=$(counter peer b0 ingress tunnel-data bytes)
+check "... judged in batches (over 3000 bytes per counted skb: $(( (B1 - B0) / (P1 - P0 + 1) )))" \
+	test $(( (B1 - B0) / (P1 - P0 + 1) )) -gt 3000
+
+# Relays cannot come in by reload either; the tunnel carries on.
+check_not "reload adding a relay is refused" dut reload a0 --config "$WORK/dut-relay.json"
+check "the tunnel still carries after the refused reload" \
+	tcp_sends "$DUT" "$PEER" 100.64.9.2 8883 after-reload
+
+# Disable: at once, on tc as on XDP.
+check "disable tunnel 10 on the server" peer tunnel disable 10
+check_not "tcp through the disabled tunnel gets nowhere" \
+	tcp_sends "$DUT" "$PEER" 100.64.9.2 8883 after-disable
+check "enable it again" peer tunnel enable 10
+
+# --- fail closed ------------------------------------------------------------
+DPID=$(json_get "$(dut status a0 -j)" "j['devices'][0]['daemon_pid']")
+check "the daemon is killed" kill -9 "$DPID"
+sleep 0.3
+check "the tc program stays when the daemon is killed" test "$(ingress_prog dut a0)" = tunctl_ingress_tc
+check_not "a ping over the underlay is still dropped" \
+	nsx "$PEER" ping -c 2 -W 1 -i 0.2 198.18.0.1
+check "detach removes it" dut detach a0
+check_eq "no ingress link pinned after detach" "" "$(ingress_prog dut a0 2>/dev/null)"
+check "peer detach" peer detach b0
+
+summary
