@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tunctl's regular tunnel next to the bare veth under it, wireguard-go and
+# tunctl's regular tunnel (XDP and tc datapaths) next to the bare veth under it, wireguard-go and
 # nebula, on the same two namespaces, in one run: TCP throughput (1 and 4
 # streams), UDP throughput and loss, round-trip time, and what the CPU did
 # during the single TCP stream.
@@ -71,7 +71,7 @@ WGA=wga$$ WGB=wgb$$ NBA=nba$$ NBB=nbb$$
 UDP_LEN=1400
 OVL_MTU=1420		# wg-quick's default; replaced by tunctl0's own
 PORT=5201
-COLS=(veth tunctl wggo nebula)
+COLS=(veth tunctl tctc wggo nebula)
 declare -A VAL STATE
 
 die() { echo "tunnels.sh: $*" >&2; exit 1; }
@@ -295,8 +295,8 @@ tunctl_up() {
 	done
 	tunctl_conf a 100.64.1.1 b 100.64.1.2 client "$UB" >"$WORK/a.json"
 	tunctl_conf b 100.64.1.2 a 100.64.1.1 server >"$WORK/b.json"
-	if ! cloud attach "$BDEV" --config "$WORK/b.json" >"$WORK/attach.b" 2>&1 ||
-	   ! hub attach "$ADEV" --config "$WORK/a.json" >"$WORK/attach.a" 2>&1; then
+	if ! cloud attach "$BDEV" --xdp-mode "$1" --config "$WORK/b.json" >"$WORK/attach.b" 2>&1 ||
+	   ! hub attach "$ADEV" --xdp-mode "$1" --config "$WORK/a.json" >"$WORK/attach.a" 2>&1; then
 		cat "$WORK"/attach.? >&2
 		return 1
 	fi
@@ -418,18 +418,24 @@ echo "tunnels between two namespaces over one veth, ${SECS} s per iperf3 run (TC
 echo "  $("$TUNCTL" version 2>&1)"
 
 # 1. tunctl, retried once: the binary may have been caught mid-rebuild.
-COL=tunctl
-for try in 1 2; do
-	if tunctl_up; then
-		m=$(ip -n "$A" -o link show tunctl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
-		[ -n "$m" ] && OVL_MTU=$m
-		UDP_FIT=$((OVL_MTU - 28))
-		measure 100.64.1.2 && { tunctl_down; break; }
-		hub tunnel list >&2
-	fi
-	tunctl_down
-	echo "  tunctl: attempt $try failed" >&2
-	sleep 1
+# tunctl twice: its default datapath (XDP on the veth, which turns off
+# the peer's GSO: every datagram crosses as an skb of its own) and the tc
+# one (--xdp-mode tc: batches cross whole and are judged per datagram).
+for COL in tunctl tctc; do
+	mode=native
+	[ "$COL" = tctc ] && mode=tc
+	for try in 1 2; do
+		if tunctl_up "$mode"; then
+			m=$(ip -n "$A" -o link show tunctl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+			[ -n "$m" ] && OVL_MTU=$m
+			UDP_FIT=$((OVL_MTU - 28))
+			measure 100.64.1.2 && { tunctl_down; break; }
+			hub tunnel list >&2
+		fi
+		tunctl_down
+		echo "  tunctl ($mode): attempt $try failed" >&2
+		sleep 1
+	done
 done
 UDP_FIT=${UDP_FIT:-$((OVL_MTU - 28))}
 echo "  overlay MTU $OVL_MTU for all tunnels; UDP in $UDP_LEN and $UDP_FIT-byte datagrams"
@@ -505,14 +511,17 @@ ratio() {
 
 echo
 echo "(+) higher is better, (-) lower is better"
-printf '%-27s %13s %13s %13s %13s %8s %8s\n' metric veth tunctl wireguard-go \
-	nebula tunctl/wg tunctl/veth
+echo "tunctl: the default XDP datapath; tunctl-tc: attach --xdp-mode tc"
+printf '%-27s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' metric veth tunctl \
+	tunctl-tc wg-go nebula xdp/wg tc/wg xdp/veth tc/veth
 for m in "${METRICS[@]}"; do
-	printf '%-27s %13s %13s %13s %13s %8s %8s\n' "${LABEL[$m]}" \
-		"$(cell veth "$m")" "$(cell tunctl "$m")" "$(cell wggo "$m")" \
-		"$(cell nebula "$m")" \
+	printf '%-27s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n' "${LABEL[$m]}" \
+		"$(cell veth "$m")" "$(cell tunctl "$m")" "$(cell tctc "$m")" \
+		"$(cell wggo "$m")" "$(cell nebula "$m")" \
 		"$(ratio "$(cell tunctl "$m")" "$(cell wggo "$m")")" \
-		"$(ratio "$(cell tunctl "$m")" "$(cell veth "$m")")"
+		"$(ratio "$(cell tctc "$m")" "$(cell wggo "$m")")" \
+		"$(ratio "$(cell tunctl "$m")" "$(cell veth "$m")")" \
+		"$(ratio "$(cell tctc "$m")" "$(cell veth "$m")")"
 done
 
 # minus X Y: X - Y, or "-".
@@ -525,19 +534,23 @@ minus() {
 
 echo
 echo "targets (issue #7), this run:"
-printf '  %-52s %-10s %s\n' \
-	"TCP 1 stream, tunctl / wireguard-go" \
-	"$(ratio "$(cell tunctl tcp1_gbps)" "$(cell wggo tcp1_gbps)")" ">= 5" \
-	"TCP 1 stream, tunctl / plain veth" \
-	"$(ratio "$(cell tunctl tcp1_gbps)" "$(cell veth tcp1_gbps)")" ">= 0.25" \
-	"added RTT over plain veth, 100/s (ms)" \
-	"$(minus "$(cell tunctl rtt_ms)" "$(cell veth rtt_ms)")" "<= 0.1" \
-	"added RTT over plain veth, 2000/s (ms)" \
-	"$(minus "$(cell tunctl rtt_busy_ms)" "$(cell veth rtt_busy_ms)")" "<= 0.1"
+for c in tunctl tctc; do
+	name=tunctl
+	[ "$c" = tctc ] && name="tunctl --xdp-mode tc"
+	printf '  %-52s %-10s %s\n' \
+		"TCP 1 stream, $name / wireguard-go" \
+		"$(ratio "$(cell $c tcp1_gbps)" "$(cell wggo tcp1_gbps)")" ">= 5" \
+		"TCP 1 stream, $name / plain veth" \
+		"$(ratio "$(cell $c tcp1_gbps)" "$(cell veth tcp1_gbps)")" ">= 0.25" \
+		"added RTT over plain veth, 100/s, $name (ms)" \
+		"$(minus "$(cell $c rtt_ms)" "$(cell veth rtt_ms)")" "<= 0.1" \
+		"added RTT over plain veth, 2000/s, $name (ms)" \
+		"$(minus "$(cell $c rtt_busy_ms)" "$(cell veth rtt_busy_ms)")" "<= 0.1"
+	echo "bench: ${c}_added_rtt_ms $(minus "$(cell $c rtt_ms)" "$(cell veth rtt_ms)")"
+	echo "bench: ${c}_added_rtt_busy_ms $(minus "$(cell $c rtt_busy_ms)" "$(cell veth rtt_busy_ms)")"
+done
 echo "  (wireguard-go's added RTT: $(minus "$(cell wggo rtt_ms)" "$(cell veth rtt_ms)") ms at 100/s," \
 	"$(minus "$(cell wggo rtt_busy_ms)" "$(cell veth rtt_busy_ms)") ms at 2000/s)"
-echo "bench: tunctl_added_rtt_ms $(minus "$(cell tunctl rtt_ms)" "$(cell veth rtt_ms)")"
-echo "bench: tunctl_added_rtt_busy_ms $(minus "$(cell tunctl rtt_busy_ms)" "$(cell veth rtt_busy_ms)")"
 
 echo
 for m in "${METRICS[@]}"; do
@@ -545,7 +558,9 @@ for m in "${METRICS[@]}"; do
 		v=$(cell "$c" "$m")
 		echo "bench: ${c}_$m ${v// /-}"
 	done
-	echo "bench: tunctl_over_wggo_$m $(ratio "$(cell tunctl "$m")" "$(cell wggo "$m")")"
-	echo "bench: tunctl_over_veth_$m $(ratio "$(cell tunctl "$m")" "$(cell veth "$m")")"
+	for c in tunctl tctc; do
+		echo "bench: ${c}_over_wggo_$m $(ratio "$(cell $c "$m")" "$(cell wggo "$m")")"
+		echo "bench: ${c}_over_veth_$m $(ratio "$(cell $c "$m")" "$(cell veth "$m")")"
+	done
 done
 exit 0
