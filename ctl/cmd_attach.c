@@ -191,6 +191,7 @@ int cmd_attach(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	o.relays = conf.n_relays > 0;
 	if (o.xdp_mode == XDP_MODE_TC && conf.n_relays) {
 		conf_free(&conf);
 		err("attach %s: relays forward in XDP: not with --xdp-mode tc; nothing changed",

@@ -295,39 +295,49 @@ static int xdp_link(int prog_fd, int ifindex, __u32 flags)
  * tc mode: a tcx link, first in the chain like egress's. No clsact
  * fallback: the link is what the pin, dp_link_alive and detach follow.
  */
-static int tc_ingress_link(const char *dev, int ifindex, int prog_fd)
+static int tc_ingress_link(int ifindex, int prog_fd)
 {
 	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts,
 			    .flags = TUNCTL_BPF_F_BEFORE);
 	int fd = bpf_link_create(prog_fd, ifindex, TUNCTL_BPF_TCX_INGRESS,
 				 &lopts);
 
-	if (fd >= 0)
-		return fd;
-	fd = -errno;
-	if (fd == -EINVAL)
-		err("attach %s: --xdp-mode tc needs tcx (Linux 6.6 or later)",
-		    dev);
-	return fd;
+	return fd >= 0 ? fd : -errno;
 }
 
 static int attach_ingress(const char *dev, int ifindex, int prog_fd,
-			  int tc_prog_fd, enum xdp_mode_req mode,
+			  int tc_prog_fd, enum xdp_mode_req mode, bool relays,
 			  struct tunctl_state *st)
 {
 	int fd, ret;
 
 	if (mode == XDP_MODE_TC) {
 		st->xdp_mode = TUNCTL_XDP_TC;
-		fd = tc_ingress_link(dev, ifindex, tc_prog_fd);
-		if (fd == -EINVAL)
+		fd = tc_ingress_link(ifindex, tc_prog_fd);
+		if (fd == -EINVAL) {
+			err("attach %s: --xdp-mode tc needs tcx (Linux 6.6 or later)",
+			    dev);
 			return fd;
+		}
 	} else if (mode == XDP_MODE_GENERIC) {
 		fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
 		st->xdp_mode = TUNCTL_XDP_GENERIC;
 	} else {
 		fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
 		st->xdp_mode = TUNCTL_XDP_NATIVE;
+		/*
+		 * No native XDP: tc before generic XDP, which runs after GRO
+		 * and sees a batch's first datagram only. Relays need XDP.
+		 */
+		if (fd < 0 && mode == XDP_MODE_AUTO && !relays &&
+		    (fd == -EOPNOTSUPP || fd == -EINVAL)) {
+			fd = tc_ingress_link(ifindex, tc_prog_fd);
+			if (fd >= 0) {
+				notice("%s: driver has no native XDP; using tc ingress",
+				       dev);
+				st->xdp_mode = TUNCTL_XDP_TC;
+			}
+		}
 		if (fd < 0 && mode == XDP_MODE_AUTO &&
 		    (fd == -EOPNOTSUPP || fd == -EINVAL)) {
 			notice("%s: driver has no native XDP; using generic mode",
@@ -499,7 +509,7 @@ int dp_attach(const struct dp_attach_opts *o)
 	ret = attach_ingress(o->dev, ifindex,
 			     bpf_program__fd(skel->progs.tunctl_ingress),
 			     bpf_program__fd(skel->progs.tunctl_ingress_tc),
-			     o->xdp_mode, &st);
+			     o->xdp_mode, o->relays, &st);
 	if (ret) {
 		if (foreign_id)
 			err("attach %s: XDP program %u was removed and could not be replaced",

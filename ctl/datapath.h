@@ -13,7 +13,8 @@
 #include "maps.h"
 
 enum xdp_mode_req {
-	XDP_MODE_AUTO = 0,	/* native, generic when the driver has none */
+	/* native; where the driver has none, tc (6.6+, no relays), generic */
+	XDP_MODE_AUTO = 0,
 	XDP_MODE_NATIVE,
 	XDP_MODE_GENERIC,
 	XDP_MODE_TC,		/* tc ingress (tcx) instead of XDP */
@@ -23,6 +24,7 @@ struct dp_attach_opts {
 	const char *dev;
 	enum xdp_mode_req xdp_mode;
 	bool force;		/* replace a foreign XDP program */
+	bool relays;		/* the config relays: AUTO must stay on XDP */
 	struct tunctl_config cfg;
 };
 

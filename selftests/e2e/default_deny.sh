@@ -264,12 +264,34 @@ br0_egress_icmp() {
 	capture_stop
 }
 check_eq "br0 sends before attach" 2 "$(br0_egress_icmp)"
+# Auto mode takes tc where the kernel has tcx (6.6+), generic XDP before.
+br0_mode() {
+	nsenter --net=/run/netns/"$DUT" "$TUNCTL" status br0 -j |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["devices"][0]["xdp_mode"])'
+}
+IFS=. read -r KMAJ KMIN _ <<<"$(uname -r)"
+if [ "$KMAJ" -gt 6 ] || { [ "$KMAJ" -eq 6 ] && [ "${KMIN%%[!0-9]*}" -ge 6 ]; }; then
+	AUTO_MODE=tc AUTO_MSG="using tc ingress"
+else
+	AUTO_MODE=generic AUTO_MSG="using generic mode"
+fi
 tunctl_in "$DUT" attach br0 >"$WORK/br.out" 2>&1
-check "auto mode falls back to generic XDP" grep -q "using generic mode" "$WORK/br.out"
-check "status says generic" sh -c \
-	"nsenter --net=/run/netns/$DUT $TUNCTL status br0 -j | grep -q '\"xdp_mode\":\"generic\"'"
+check "auto mode falls back to $AUTO_MODE ($(uname -r))" grep -q "$AUTO_MSG" "$WORK/br.out"
+check_eq "status says $AUTO_MODE" "$AUTO_MODE" "$(br0_mode)"
 check_eq "attached: br0's egress drops it" 0 "$(br0_egress_icmp)"
 check "detach br0" tunctl_in "$DUT" detach br0
+check "attach br0 --xdp-mode generic" tunctl_in "$DUT" attach br0 --xdp-mode generic
+check_eq "status says generic" generic "$(br0_mode)"
+check_eq "generic: br0's egress drops it" 0 "$(br0_egress_icmp)"
+check "detach br0 again" tunctl_in "$DUT" detach br0
+# Relays forward in XDP: with one in the config, auto mode stays on XDP.
+cat >"$WORK/br-relay.json" <<JSON
+{ "node": { "listen_port": 51820 },
+  "relay": [ { "tunnel": 9, "between": [ "198.19.5.7:51820", "198.19.5.8:51820" ] } ] }
+JSON
+check "attach br0 with a relay (auto mode)" tunctl_in "$DUT" attach br0 --config "$WORK/br-relay.json"
+check_eq "a relaying node falls back to generic XDP, not tc" generic "$(br0_mode)"
+check "detach br0 once more" tunctl_in "$DUT" detach br0
 check_not "attach br0 --xdp-mode native fails" tunctl_in "$DUT" attach br0 --xdp-mode native
 check_eq "the failed attach undid its egress program" 2 "$(br0_egress_icmp)"
 check_not "the failed attach left no pins" test -e "$TUNCTL_PIN_ROOT/br0"
