@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # tunctl's regular tunnel (on its XDP and its tc datapath) next to the bare
-# veth under it, wireguard-go and nebula, on the same two namespaces, in one run: TCP throughput (1 and 4
-# streams), UDP throughput and loss, round-trip time, and what the CPU did
-# during the single TCP stream.
+# veth under it, wireguard-go and nebula, on the same two namespaces, in
+# one run: TCP throughput (1 and 4 streams), UDP throughput and loss,
+# round-trip time, and what the CPU did during the single TCP stream.
 #
 #   netns tbench-a-PID                      netns tbench-b-PID
 #   +----------------------------+   veth   +----------------------------+
