@@ -132,17 +132,19 @@ static void print_text(json_t *devs)
 		json_t *ctr = json_object_get(d, "counters");
 		json_t *pid = json_object_get(d, "daemon_pid");
 		json_t *rb = json_object_get(d, "rollback_in_s");
+		const char *mode;
 
 		if (json_object_get(d, "error")) {
 			printf("%s: %s\n", json_string_value(json_object_get(d, "device")),
 			       json_string_value(json_object_get(d, "error")));
 			continue;
 		}
-		printf("%s: %s, xdp %s, egress %s, daemon %s",
+		mode = json_string_value(json_object_get(d, "xdp_mode"));
+		printf("%s: %s, %s %s, egress %s, daemon %s",
 		       json_string_value(json_object_get(d, "device")),
 		       json_is_true(json_object_get(d, "attached")) ?
 			       "attached" : "STALE (device gone?)",
-		       json_string_value(json_object_get(d, "xdp_mode")),
+		       mode && !strcmp(mode, "tc") ? "ingress" : "xdp", mode,
 		       json_string_value(json_object_get(d, "egress_hook")),
 		       json_is_integer(pid) ? "running" : "not running");
 		if (json_is_integer(pid))

@@ -123,6 +123,8 @@ check_not "attach --xdp-mode bogus is refused" dut attach a0 --xdp-mode bogus
 check "attach --xdp-mode tc without a config" dut attach a0 --xdp-mode tc
 check_eq "status says tc" tc \
 	"$(json_get "$(dut status a0 -j)" "j['devices'][0]['xdp_mode']")"
+check "status's line says ingress tc" sh -c \
+	"TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/dut nsenter --net=/run/netns/$DUT $TUNCTL status a0 | grep -q 'attached, ingress tc, egress'"
 check_eq "the ingress link holds the tc program" tunctl_ingress_tc \
 	"$(ingress_prog dut a0)"
 check_eq "no XDP program on the device" 0 "$(xdp_prog_id "$DUT" a0)"
