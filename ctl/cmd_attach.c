@@ -70,16 +70,48 @@ static bool rollback_expired(const char *dev)
  * Attaching an attached device is safe: the datapath stays as it is, a
  * given config and rollback are applied, and a dead daemon is restarted.
  */
+/* The tunctl_state.xdp_mode a request means; 0 for auto (any). */
+static uint32_t requested_mode(enum xdp_mode_req mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE:
+		return TUNCTL_XDP_NATIVE;
+	case XDP_MODE_GENERIC:
+		return TUNCTL_XDP_GENERIC;
+	case XDP_MODE_TC:
+		return TUNCTL_XDP_TC;
+	default:
+		return 0;
+	}
+}
+
 static int attach_again(const char *dev, const struct tunctl_conf *conf,
 			const char *config_path, unsigned long rollback,
-			bool foreground)
+			bool foreground, enum xdp_mode_req mode)
 {
 	char remembered[4096];
 
+	struct tunctl_state st = {};
 	struct tunctl_config cfg;
 	pid_t pid = daemon_pid(dev);
 	int ret;
 
+	/* Nothing is changed by a request the running datapath cannot meet. */
+	ret = dp_state_read(dev, &st);
+	if (ret) {
+		err("attach %s: read state map: %s", dev, strerror(-ret));
+		return EXIT_RUNTIME;
+	}
+	if (requested_mode(mode) && requested_mode(mode) != st.xdp_mode) {
+		err("attach %s: attached in %s mode; detach first to change it",
+		    dev, dp_xdp_mode_name(st.xdp_mode));
+		return EXIT_USAGE;
+	}
+	if (conf && conf->n_relays && st.xdp_mode == TUNCTL_XDP_TC) {
+		err("attach %s: relays forward in XDP: not on a datapath attached with --xdp-mode tc; nothing changed",
+		    dev);
+		return EXIT_USAGE;
+	}
 	if (foreground && pid) {
 		err("attach %s: a daemon is already running (pid %d)", dev,
 		    (int)pid);
@@ -90,8 +122,14 @@ static int attach_again(const char *dev, const struct tunctl_conf *conf,
 		err("attach %s: read config map: %s", dev, strerror(-ret));
 		return EXIT_RUNTIME;
 	}
+	/*
+	 * The "local" switches only: relaying is the daemon's to set up
+	 * (relay_apply fills dp_relay, then sets the flag), and the running
+	 * one keeps its config.
+	 */
 	if (conf)
-		cfg.flags = conf_dp_flags(conf);
+		cfg.flags = (conf_dp_flags(conf) & ~TUNCTL_CFG_RELAY) |
+			    (cfg.flags & TUNCTL_CFG_RELAY);
 	if (rollback)
 		cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
 	if (conf || rollback) {
@@ -215,7 +253,8 @@ int cmd_attach(int argc, char **argv)
 		}
 		if (linked && !rollback_expired(o.dev)) {
 			ret = attach_again(o.dev, config_path ? &conf : NULL,
-					   config_path, rollback, foreground);
+					   config_path, rollback, foreground,
+					   o.xdp_mode);
 			conf_free(&conf);
 			return ret;
 		}

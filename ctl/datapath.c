@@ -136,6 +136,10 @@ int dp_link_ifindex(const char *dev)
 
 	if (fd < 0)
 		return 0;
+	/*
+	 * An XDP link, or a tcx one in tc mode: both unions start with the
+	 * ifindex (6.1's headers have no .tcx to name it by).
+	 */
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
 		ifindex = info.xdp.ifindex;
 	close(fd);

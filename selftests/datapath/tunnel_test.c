@@ -366,6 +366,12 @@ static const struct batch_def batches[] = {
 	  DROP, TUNCTL_R_DROP_TUN_MALFORMED },
 	{ "an initiation among data", 3, INIT_LEN, 0, 1, TUNCTL_MSG_INIT,
 	  TID(T_SERVER), INIT_LEN, PASS, TUNCTL_R_PASS_TUNNEL_DATA },
+	/* The first datagram is judged at its own length, not the batch's. */
+	{ "an initiation first", 3, INIT_LEN, 0, 0, TUNCTL_MSG_INIT,
+	  TID(T_SERVER), INIT_LEN, PASS, TUNCTL_R_PASS_TUNNEL_HS },
+	{ "a disabled tunnel's initiation first", 3, INIT_LEN, 0, 0,
+	  TUNCTL_MSG_INIT, TID(T_DISABLED), INIT_LEN, DROP,
+	  TUNCTL_R_DROP_TUN_DISABLED },
 	{ "a disabled tunnel's initiation among data", 3, INIT_LEN, 0, 2,
 	  TUNCTL_MSG_INIT, TID(T_DISABLED), INIT_LEN, DROP,
 	  TUNCTL_R_DROP_TUN_DISABLED },

@@ -88,6 +88,69 @@ s.sendto(msg * n, ('198.18.0.1', 51820))
 PY
 }
 
+# inject N BAD: a UDP GSO batch of N 100-byte data datagrams for the
+# DUT's live session of tunnel 10, from the peer's endpoint, put on b0
+# with a virtio-net header (PACKET_VNET_HDR) past the peer's own egress
+# filter (PACKET_QDISC_BYPASS). Datagram BAD (-1: none) names a session
+# that does not exist. Their payloads are noise: the daemon must count
+# each datagram that reaches it as not authentic.
+inject() {
+	local idx amac bmac
+	idx=$(bpftool map dump pinned "$TUNCTL_PIN_ROOT/dut/a0/dp_sessions" -j |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["formatted"]["key"])')
+	amac=$(nsx "$DUT" cat /sys/class/net/a0/address | tr -d :)
+	bmac=$(nsx "$PEER" cat /sys/class/net/b0/address | tr -d :)
+	nsx "$PEER" python3 - "$idx" "$1" "$2" "$amac" "$bmac" <<'PY'
+import socket, struct, sys
+idx, n, bad = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+eth = bytes.fromhex(sys.argv[4]) + bytes.fromhex(sys.argv[5]) + b'\x08\x00'
+def dg(i):
+    rcv = idx if i != bad else 0x99999999
+    return bytes([4, 0, 0, 10]) + struct.pack('<I', rcv) + bytes([i]) * 92
+payload = b''.join(dg(i) for i in range(n))
+ulen = 8 + len(payload)
+def fold(s):
+    while s >> 16:
+        s = (s >> 16) + (s & 0xffff)
+    return s
+ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + ulen, 1, 0x4000, 64, 17, 0,
+                 socket.inet_aton('198.18.0.2'), socket.inet_aton('198.18.0.1'))
+ip = ip[:10] + struct.pack('!H', ~fold(sum(struct.unpack('!10H', ip))) & 0xffff) + ip[12:]
+ph = ip[12:20] + struct.pack('!BBH', 0, 17, ulen)
+udp = struct.pack('!HHHH', 51820, 51820, ulen, fold(sum(struct.unpack('!6H', ph))))
+# NEEDS_CSUM, GSO_UDP_L4, hdr_len 42, gso_size 100, csum_start 34, offset 6
+vh = struct.pack('<BBHHHH', 1, 5, 42, 100, 34, 6)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.setsockopt(263, 15, 1)	# PACKET_VNET_HDR
+s.setsockopt(263, 20, 1)	# PACKET_QDISC_BYPASS
+s.bind(('b0', 0))
+s.send(vh + eth + ip + udp + payload)
+PY
+	sleep 0.3
+}
+
+not_authentic() {
+	json_get "$(dut tunnel list -j)" \
+		"[t['drops']['not-authentic'] for t in j['tunnels'] if t['id'] == 10][0]"
+}
+
+# The relay flag in the DUT's dp_config.
+relay_flag() {
+	bpftool map dump pinned "$TUNCTL_PIN_ROOT/dut/a0/dp_config" -j |
+		python3 -c 'import json,sys; print((json.load(sys.stdin)[0]["formatted"]["value"]["flags"] >> 3) & 1)'
+}
+
+# bulk MB: MB of noise from the DUT through the tunnel arrive intact.
+bulk() {
+	head -c $(($1 * 1048576)) /dev/urandom >"$WORK/bulk"
+	nsx "$PEER" timeout 20 nc -l 8883 >"$WORK/bulk.out" 2>/dev/null &
+	local l=$!
+	wait_listen "$PEER" t 8883
+	nsx "$DUT" timeout 15 nc -N -w 5 100.64.9.2 8883 <"$WORK/bulk" 2>/dev/null
+	wait $l 2>/dev/null
+	[ "$(sha256sum <"$WORK/bulk")" = "$(sha256sum <"$WORK/bulk.out")" ]
+}
+
 two_hosts "$DUT" a0 198.18.0.1/24 "$PEER" b0 198.18.0.2/24
 for k in dut peer; do
 	"$TUNCTL" genkey >"$WORK/$k.key"
@@ -159,24 +222,42 @@ check "the tunnel comes up" wait_active
 check "tcp through the tunnel" tcp_sends "$DUT" "$PEER" 100.64.9.2 8883 secret-line
 
 # 32 MB one way: the server's ingress sees it in batches.
-head -c 33554432 /dev/urandom >"$WORK/bulk"
 P0=$(counter peer b0 ingress tunnel-data packets)
 B0=$(counter peer b0 ingress tunnel-data bytes)
-nsx "$PEER" timeout 20 nc -l 8883 >"$WORK/bulk.out" 2>/dev/null &
-L=$!
-wait_listen "$PEER" t 8883
-nsx "$DUT" timeout 15 nc -N -w 5 100.64.9.2 8883 <"$WORK/bulk" 2>/dev/null
-wait $L 2>/dev/null
-check_eq "32 MB arrive intact" "$(sha256sum <"$WORK/bulk")" "$(sha256sum <"$WORK/bulk.out")"
+check "32 MB arrive intact" bulk 32
 P1=$(counter peer b0 ingress tunnel-data packets)
 B1=$(counter peer b0 ingress tunnel-data bytes)
 check "... judged in batches (over 3000 bytes per counted skb: $(( (B1 - B0) / (P1 - P0 + 1) )))" \
 	test $(( (B1 - B0) / (P1 - P0 + 1) )) -gt 3000
 
-# Relays cannot come in by reload either; the tunnel carries on.
+# Batches with the live session's heads reach the daemon, split by
+# gso_size; one bad head inside keeps the whole batch from it.
+N0=$(not_authentic)
+D0=$(counter dut a0 ingress tunnel-data packets)
+inject 10 -1
+D1=$(counter dut a0 ingress tunnel-data packets)
+# (A keepalive may land in the same window: once, not 10 times.)
+check "a batch of 10 good heads passes, counted once ($((D1 - D0)))" \
+	test $((D1 - D0)) -ge 1 -a $((D1 - D0)) -lt 10
+check_eq "... and the daemon judges each of its 10 datagrams" $((N0 + 10)) \
+	"$(not_authentic)"
+U0=$(counter dut a0 ingress tunnel-unknown packets)
+inject 10 6
+check_eq "the same batch with datagram 6 for no session is dropped" \
+	$((U0 + 1)) "$(counter dut a0 ingress tunnel-unknown packets)"
+check_eq "... and none of it reaches the daemon" $((N0 + 10)) "$(not_authentic)"
+
+# Relays cannot come in by reload or a second attach either: nothing
+# changes (the relay flag would make the program drop every batch).
 check_not "reload adding a relay is refused" dut reload a0 --config "$WORK/dut-relay.json"
-check "the tunnel still carries after the refused reload" \
-	tcp_sends "$DUT" "$PEER" 100.64.9.2 8883 after-reload
+dut attach a0 --config "$WORK/dut-relay.json" >/dev/null 2>"$WORK/again.err"
+check_eq "a second attach with a relay is refused (exit 2)" 2 "$?"
+check "... saying why" grep -q "relays forward in XDP" "$WORK/again.err"
+dut attach a0 --xdp-mode native >/dev/null 2>"$WORK/again.err"
+check_eq "a second attach asking for native XDP is refused (exit 2)" 2 "$?"
+check "... saying why" grep -q "attached in tc mode; detach first" "$WORK/again.err"
+check_eq "the relay flag is still off" 0 "$(relay_flag)"
+check "4 MB still arrive intact" bulk 4
 
 # Disable: at once, on tc as on XDP.
 check "disable tunnel 10 on the server" peer tunnel disable 10
