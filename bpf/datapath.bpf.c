@@ -25,11 +25,13 @@
 
 /*
  * Classify: the config, the rollback grace, then the frame. seg is the
- * datagram size of a coalesced UDP batch (tc ingress), else 0.
+ * datagram size of a coalesced UDP batch (tc ingress), else 0. *cfgp is
+ * the config looked up once for the packet's whole way (NULL: none).
  */
 static __always_inline __u32 judge(void *data, void *data_end, __u32 dir,
 				   __u32 len, int vlan_offloaded, __u32 mark,
-				   __u32 seg, struct pkt_meta *m)
+				   __u32 seg, struct tunctl_config **cfgp,
+				   struct pkt_meta *m)
 {
 	struct cursor c = {
 		.pos = data, .end = data_end, .start = data, .len = len,
@@ -39,6 +41,7 @@ static __always_inline __u32 judge(void *data, void *data_end, __u32 dir,
 	__u32 zero = 0;
 
 	cfg = bpf_map_lookup_elem(&dp_config, &zero);
+	*cfgp = cfg;
 	if (!cfg)
 		return TUNCTL_R_DROP_NO_CONFIG;
 	if (cfg->rollback_deadline_ns &&
@@ -51,13 +54,10 @@ static __always_inline __u32 judge(void *data, void *data_end, __u32 dir,
 }
 
 /* Count a verdict, and tell a monitor about a drop. */
-static __always_inline void account(__u32 dir, __u32 ifindex, __u32 reason,
+static __always_inline void account(const struct tunctl_config *cfg,
+				    __u32 dir, __u32 ifindex, __u32 reason,
 				    __u32 len, const struct pkt_meta *m)
 {
-	struct tunctl_config *cfg;
-	__u32 zero = 0;
-
-	cfg = bpf_map_lookup_elem(&dp_config, &zero);
 	if (cfg && tunctl_reason_is_drop(reason))
 		emit_event(cfg, ifindex, dir, reason, len, m);
 	count(dir, reason, len);
@@ -71,15 +71,17 @@ static __always_inline __u32 decide(void *data, void *data_end, __u32 dir,
 				    __u32 ifindex, __u32 len, int vlan_offloaded,
 				    __u32 mark, struct pkt_meta *mp)
 {
+	struct tunctl_config *cfg;
 	struct pkt_meta m = {};
 	__u32 reason;
 
-	reason = judge(data, data_end, dir, len, vlan_offloaded, mark, 0, &m);
+	reason = judge(data, data_end, dir, len, vlan_offloaded, mark, 0,
+		       &cfg, &m);
 	if (reason == TUNCTL_R_PASS_RELAY) {
 		*mp = m;
 		return reason;
 	}
-	account(dir, ifindex, reason, len, &m);
+	account(cfg, dir, ifindex, reason, len, &m);
 	return reason;
 }
 
@@ -140,17 +142,16 @@ int tunctl_egress(struct __sk_buff *skb)
 #define TC_BATCH_MAX 64		/* UDP GRO's limit, and our sender's */
 
 static __always_inline __u32 batch_verdict(struct __sk_buff *skb,
+					   const struct tunctl_config *cfg,
 					   const struct pkt_meta *m,
 					   __u32 seg, __u32 first)
 {
-	struct tunctl_config *cfg;
 	struct tun_head h;
-	__u32 off = m->tun_off, end = m->tun_off + m->tun_len, zero = 0, i;
+	__u32 off = m->tun_off, end = m->tun_off + m->tun_len, i;
 	__u32 reason;
 	__be32 saddr;
 
-	cfg = bpf_map_lookup_elem(&dp_config, &zero);
-	if (!cfg)
+	if (!cfg)	/* never with a tunnel verdict: for the verifier */
 		return TUNCTL_R_DROP_NO_CONFIG;
 	/* relay_match judges one frame; a batch could mix hops. */
 	if (cfg->flags & TUNCTL_CFG_RELAY)
@@ -175,6 +176,7 @@ SEC("tc")
 int tunctl_ingress_tc(struct __sk_buff *skb)
 {
 	__u32 want = skb->len < TC_LINEAR_HDRS ? skb->len : TC_LINEAR_HDRS;
+	struct tunctl_config *cfg;
 	struct pkt_meta m = {};
 	__u32 reason, seg;
 
@@ -184,15 +186,15 @@ int tunctl_ingress_tc(struct __sk_buff *skb)
 	seg = skb->gso_size;
 	reason = judge((void *)(long)skb->data, (void *)(long)skb->data_end,
 		       TUNCTL_DIR_INGRESS, skb->len, skb->vlan_present, 0, seg,
-		       &m);
+		       &cfg, &m);
 	if (reason == TUNCTL_R_PASS_RELAY)
 		reason = TUNCTL_R_DROP_RELAY_MODE;
 	else if (seg && m.tun_len > seg &&
 		 (reason == TUNCTL_R_PASS_TUNNEL_DATA ||
 		  reason == TUNCTL_R_PASS_TUNNEL_HS))
-		reason = batch_verdict(skb, &m, seg, reason);
+		reason = batch_verdict(skb, cfg, &m, seg, reason);
 	/* A batch counts once, as GSO packets do on egress. */
-	account(TUNCTL_DIR_INGRESS, skb->ifindex, reason, skb->len, &m);
+	account(cfg, TUNCTL_DIR_INGRESS, skb->ifindex, reason, skb->len, &m);
 	return tunctl_reason_is_drop(reason) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 
