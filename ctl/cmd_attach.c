@@ -17,6 +17,7 @@
 #include "datapath.h"
 #include "node.h"
 #include "pins.h"
+#include "relay.h"
 #include "util.h"
 
 #define MAX_ROLLBACK_SECS (7 * 24 * 3600)
@@ -66,10 +67,6 @@ static bool rollback_expired(const char *dev)
 	       mono_ns() >= cfg.rollback_deadline_ns;
 }
 
-/*
- * Attaching an attached device is safe: the datapath stays as it is, a
- * given config and rollback are applied, and a dead daemon is restarted.
- */
 /* The tunctl_state.xdp_mode a request means; 0 for auto (any). */
 static uint32_t requested_mode(enum xdp_mode_req mode)
 {
@@ -85,6 +82,10 @@ static uint32_t requested_mode(enum xdp_mode_req mode)
 	}
 }
 
+/*
+ * Attaching an attached device is safe: the datapath stays as it is, a
+ * given config and rollback are applied, and a dead daemon is restarted.
+ */
 static int attach_again(const char *dev, const struct tunctl_conf *conf,
 			const char *config_path, unsigned long rollback,
 			bool foreground, enum xdp_mode_req mode)
@@ -107,9 +108,9 @@ static int attach_again(const char *dev, const struct tunctl_conf *conf,
 		    dev, dp_xdp_mode_name(st.xdp_mode));
 		return EXIT_USAGE;
 	}
-	if (conf && conf->n_relays && st.xdp_mode == TUNCTL_XDP_TC) {
-		err("attach %s: relays forward in XDP: not on a datapath attached with --xdp-mode tc; nothing changed",
-		    dev);
+	ret = conf ? relay_mode_check(conf, st.xdp_mode) : 0;
+	if (ret) {
+		err("attach %s: %s; nothing changed", dev, relay_strerror(ret));
 		return EXIT_USAGE;
 	}
 	if (foreground && pid) {
@@ -230,10 +231,10 @@ int cmd_attach(int argc, char **argv)
 		}
 	}
 	o.relays = conf.n_relays > 0;
-	if (o.xdp_mode == XDP_MODE_TC && conf.n_relays) {
+	ret = relay_mode_check(&conf, requested_mode(o.xdp_mode));
+	if (ret) {
 		conf_free(&conf);
-		err("attach %s: relays forward in XDP: not with --xdp-mode tc; nothing changed",
-		    o.dev);
+		err("attach %s: %s; nothing changed", o.dev, relay_strerror(ret));
 		return EXIT_USAGE;
 	}
 	if (!if_nametoindex(o.dev)) {

@@ -3,8 +3,7 @@
  * Loader for the per-device datapath: skeleton open, maps pinned by name
  * under PIN_ROOT/DEV, config written, egress (tcx, or tc clsact where tcx
  * is missing) and ingress (XDP link, or a tcx link in tc mode) attached
- * and pinned. One teardown
- * path serves both detach and a failed attach.
+ * and pinned. One teardown path serves both detach and a failed attach.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -313,6 +312,7 @@ static int attach_ingress(const char *dev, int ifindex, int prog_fd,
 			  int tc_prog_fd, enum xdp_mode_req mode, bool relays,
 			  struct tunctl_state *st)
 {
+	bool no_native;
 	int fd, ret;
 
 	if (mode == XDP_MODE_TC) {
@@ -329,12 +329,13 @@ static int attach_ingress(const char *dev, int ifindex, int prog_fd,
 	} else {
 		fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
 		st->xdp_mode = TUNCTL_XDP_NATIVE;
+		no_native = fd < 0 && mode == XDP_MODE_AUTO &&
+			    (fd == -EOPNOTSUPP || fd == -EINVAL);
 		/*
 		 * No native XDP: tc before generic XDP, which runs after GRO
 		 * and sees a batch's first datagram only. Relays need XDP.
 		 */
-		if (fd < 0 && mode == XDP_MODE_AUTO && !relays &&
-		    (fd == -EOPNOTSUPP || fd == -EINVAL)) {
+		if (no_native && !relays) {
 			fd = tc_ingress_link(ifindex, tc_prog_fd);
 			if (fd >= 0) {
 				notice("%s: driver has no native XDP; using tc ingress",
@@ -342,8 +343,7 @@ static int attach_ingress(const char *dev, int ifindex, int prog_fd,
 				st->xdp_mode = TUNCTL_XDP_TC;
 			}
 		}
-		if (fd < 0 && mode == XDP_MODE_AUTO &&
-		    (fd == -EOPNOTSUPP || fd == -EINVAL)) {
+		if (no_native && fd < 0) {
 			notice("%s: driver has no native XDP; using generic mode",
 			       dev);
 			fd = xdp_link(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);

@@ -90,8 +90,14 @@ static int forwarding_on(const char *dev)
 const char *relay_strerror(int ret)
 {
 	if (ret == -EOPNOTSUPP)
-		return "relays forward in XDP: not on a datapath attached with --xdp-mode tc";
+		return "relays forward in XDP, not on a tc datapath (--xdp-mode tc)";
 	return strerror(-ret);
+}
+
+int relay_mode_check(const struct tunctl_conf *conf, uint32_t xdp_mode)
+{
+	/* Relaying is XDP's (relay_forward): a tc datapath cannot. */
+	return conf->n_relays && xdp_mode == TUNCTL_XDP_TC ? -EOPNOTSUPP : 0;
 }
 
 int relay_apply(const char *dev, const struct tunctl_conf *conf)
@@ -101,10 +107,11 @@ int relay_apply(const char *dev, const struct tunctl_conf *conf)
 	struct tunctl_config cfg;
 	size_t i;
 
-	/* Relaying is XDP's (relay_forward): a tc datapath cannot. */
-	if (conf->n_relays && !dp_state_read(dev, &st) &&
-	    st.xdp_mode == TUNCTL_XDP_TC)
-		return -EOPNOTSUPP;
+	if (conf->n_relays && !dp_state_read(dev, &st)) {
+		ret = relay_mode_check(conf, st.xdp_mode);
+		if (ret)
+			return ret;
+	}
 	fd = pin_open(dev, TUNCTL_MAP_RELAY);
 	if (fd < 0)
 		return fd;

@@ -17,6 +17,8 @@
 int relay_apply(const char *dev, const struct tunctl_conf *conf);
 /* What a relay_apply error means, for one line of output. */
 const char *relay_strerror(int ret);
+/* -EOPNOTSUPP if conf relays and xdp_mode (TUNCTL_XDP_*) cannot. */
+int relay_mode_check(const struct tunctl_conf *conf, uint32_t xdp_mode);
 /* Ask the kernel to resolve the next hops XDP had no MAC for. */
 void relay_resolve_missing(const char *dev);
 /* The relay entries with their counters, or an empty array. */

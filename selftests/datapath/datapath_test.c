@@ -943,10 +943,6 @@ static void describe_counters(const struct tunctl_counter *sum, char *buf,
 		snprintf(buf, size, " nothing");
 }
 
-/*
- * Run one frame through the program of its direction; 0 and the program's
- * return value, or -errno from BPF_PROG_TEST_RUN.
- */
 int ingress_tc;
 
 void datapath_setup_tc(void)
@@ -980,6 +976,10 @@ int run_tc_batch(const struct pkt_big *p, __u32 gso_size, __u32 gso_segs,
 	return 0;
 }
 
+/*
+ * Run one frame through the program of its direction; 0 and the program's
+ * return value, or -errno from BPF_PROG_TEST_RUN.
+ */
 int run_prog(enum tunctl_dir dir, const struct pkt *p, __u32 *retval)
 {
 	struct xdp_md md = { .data = 0, .data_end = p->len };
