@@ -486,25 +486,28 @@ static void tunnel_setup_tc(void)
 	ingress_tc = 1;
 }
 
+/* The tests both ingress programs (and egress) answer alike. */
+static void add_tunnel_tests(TCase *tc)
+{
+	tcase_add_loop_test(tc, test_tunnel_classes, 0,
+			    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_handshake_rate_limit);
+	tcase_add_test(tc, test_no_listen_port);
+}
+
 Suite *tunnel_suite(void)
 {
 	Suite *s = suite_create("tunnel");
 	TCase *tc = tcase_create("tunnel");
 
 	tcase_add_unchecked_fixture(tc, tunnel_setup, datapath_teardown);
-	tcase_add_loop_test(tc, test_tunnel_classes, 0,
-			    sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_handshake_rate_limit);
-	tcase_add_test(tc, test_no_listen_port);
+	add_tunnel_tests(tc);
 	suite_add_tcase(s, tc);
 
 	/* The same through the tc ingress program, and its batches. */
 	tc = tcase_create("tunnel-tc");
 	tcase_add_unchecked_fixture(tc, tunnel_setup_tc, datapath_teardown_tc);
-	tcase_add_loop_test(tc, test_tunnel_classes, 0,
-			    sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_handshake_rate_limit);
-	tcase_add_test(tc, test_no_listen_port);
+	add_tunnel_tests(tc);
 	tcase_add_loop_test(tc, test_tc_batches, 0,
 			    sizeof(batches) / sizeof(batches[0]));
 	tcase_add_test(tc, test_tc_batch_segs_ignored);

@@ -97,10 +97,7 @@ neigh_resolves() { # neigh_resolves ADDR: peer learns the dut's MAC
 	nsx "$PEER" ip neigh show "$1" dev b0 | grep -q lladdr
 }
 
-xdp_prog_id() {
-	nsx "$DUT" ip -j link show a0 | python3 -c \
-		'import json,sys; l=json.load(sys.stdin)[0]; print(l.get("xdp",{}).get("prog",{}).get("id",0))'
-}
+xdp_prog_id() { xdp_id "$DUT" a0; }
 
 setup
 all_traffic_flows "before attach" 7000
@@ -295,8 +292,7 @@ check "detach br0 once more" tunctl_in "$DUT" detach br0
 check_not "attach br0 --xdp-mode native fails" tunctl_in "$DUT" attach br0 --xdp-mode native
 check_eq "the failed attach undid its egress program" 2 "$(br0_egress_icmp)"
 check_not "the failed attach left no pins" test -e "$TUNCTL_PIN_ROOT/br0"
-check_eq "the failed attach left no XDP program" 0 "$(nsx "$DUT" ip -j link show br0 | python3 -c \
-	'import json,sys; print(json.load(sys.stdin)[0].get("xdp",{}).get("prog",{}).get("id",0))')"
+check_eq "the failed attach left no XDP program" 0 "$(xdp_id "$DUT" br0)"
 nsx "$DUT" ip link del br0
 
 # --- errors: one line, documented exit code, nothing changed -------------

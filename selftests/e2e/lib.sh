@@ -76,6 +76,12 @@ tunctl_in() {
 	nsenter --net=/run/netns/"$ns" "$TUNCTL" "$@"
 }
 
+# xdp_id NS DEV: the id of the XDP program on DEV, 0 for none.
+xdp_id() {
+	nsx "$1" ip -j link show "$2" | python3 -c \
+		'import json,sys; print(json.load(sys.stdin)[0].get("xdp",{}).get("prog",{}).get("id",0))'
+}
+
 pass() {
 	PASSED=$((PASSED + 1))
 	printf 'ok   %s\n' "$1"

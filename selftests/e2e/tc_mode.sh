@@ -67,11 +67,6 @@ ingress_prog() {
 	bpftool prog show id "$id" -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])'
 }
 
-xdp_prog_id() { # xdp_prog_id NS DEV
-	nsx "$1" ip -j link show "$2" | python3 -c \
-		'import json,sys; print(json.load(sys.stdin)[0].get("xdp",{}).get("prog",{}).get("id",0))'
-}
-
 # A forged batch from the peer's namespace: N datagrams of 100 bytes in
 # one send with UDP_SEGMENT (so one GSO skb on the veth), from the port
 # the tunnel uses, each a data message for a session that does not exist.
@@ -179,7 +174,7 @@ dut attach a0 --xdp-mode tc --config "$WORK/dut-relay.json" >/dev/null 2>"$WORK/
 check_eq "... with exit code 2" 2 "$?"
 check "... saying why" grep -q "relays forward in XDP" "$WORK/relay.err"
 check_not "... and nothing is pinned" test -e "$TUNCTL_PIN_ROOT/dut/a0"
-check_eq "... nor attached" 0 "$(xdp_prog_id "$DUT" a0)"
+check_eq "... nor attached" 0 "$(xdp_id "$DUT" a0)"
 check_not "attach --xdp-mode bogus is refused" dut attach a0 --xdp-mode bogus
 
 # --- no tunnels: default deny, from the far side ----------------------------
@@ -190,7 +185,7 @@ check "status's line says ingress tc" sh -c \
 	"TUNCTL_PIN_ROOT=$TUNCTL_PIN_ROOT/dut nsenter --net=/run/netns/$DUT $TUNCTL status a0 | grep -q 'attached, ingress tc, egress'"
 check_eq "the ingress link holds the tc program" tunctl_ingress_tc \
 	"$(ingress_prog dut a0)"
-check_eq "no XDP program on the device" 0 "$(xdp_prog_id "$DUT" a0)"
+check_eq "no XDP program on the device" 0 "$(xdp_id "$DUT" a0)"
 check_not "a ping to the device is dropped" \
 	nsx "$PEER" ping -c 2 -W 1 -i 0.2 198.18.0.1
 check_not "udp to a listener on the device gets nowhere" \
