@@ -19,6 +19,14 @@
 #include "util.h"
 
 #define IO_TIMEOUT_MS 2000
+/*
+ * How long the CLI waits for each part of an answer. Longer than the
+ * daemon's own bound: the daemon serves one client at a time, so a
+ * request may wait out another client's IO_TIMEOUT_MS and then the
+ * building of its own answer, seconds for thousands of tunnels on a
+ * slow board. A daemon that is stopped outright is still reported.
+ */
+#define ANSWER_WAIT_MS 10000
 #define ANSWER_MAX (256u << 20)	/* bytes; far beyond 65,535 tunnels */
 
 static int sock_path(const char *dev, struct sockaddr_un *sun)
@@ -214,7 +222,7 @@ json_t *ctlsock_request(const char *dev, const char *line)
 			buf = more;
 			size = size ? size * 2 : 65536;
 		}
-		if (poll(&pfd, 1, IO_TIMEOUT_MS) != 1)
+		if (poll(&pfd, 1, ANSWER_WAIT_MS) != 1)
 			break;
 		n = read(fd, buf + len, size - 1 - len);
 		if (n <= 0)
