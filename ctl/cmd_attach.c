@@ -67,6 +67,24 @@ static bool rollback_expired(const char *dev)
 	       mono_ns() >= cfg.rollback_deadline_ns;
 }
 
+/*
+ * The window counts from when the datapath is in place, not from before
+ * its programs were loaded: on a slow board the verifier alone can take
+ * seconds of it. The deadline was already in the map as the links went
+ * up (the datapath enforces it with no daemon); should this write fail,
+ * that earlier one stands: a shorter window, never none. No daemon runs
+ * yet to write the map meanwhile.
+ */
+static void rollback_restart(const char *dev, unsigned long rollback)
+{
+	struct tunctl_config cfg;
+
+	if (dp_config_read(dev, &cfg))
+		return;
+	cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
+	dp_config_write(dev, &cfg);
+}
+
 /* The tunctl_state.xdp_mode a request means; 0 for auto (any). */
 static uint32_t requested_mode(enum xdp_mode_req mode)
 {
@@ -277,9 +295,11 @@ int cmd_attach(int argc, char **argv)
 		o.cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
 	if (dp_attach(&o))
 		return EXIT_RUNTIME;
-	if (rollback)
+	if (rollback) {
+		rollback_restart(o.dev, rollback);
 		notice("%s: detaches by itself in %lus unless 'tunctl confirm %s' runs",
 		       o.dev, rollback, o.dev);
+	}
 	if (foreground) {
 		dev_unlock();
 		if (!daemon_run(o.dev, config_path, -1))

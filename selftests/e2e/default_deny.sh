@@ -205,16 +205,18 @@ check_not "ARP does not resolve" neigh_resolves $A4
 check "detach" tunctl_in "$DUT" detach a0
 
 # --- rollback -----------------------------------------------------------
-check "attach --rollback 2" tunctl_in "$DUT" attach a0 --rollback 2
+# Windows of 4 s: the 6.1 guest's emulation takes a second or more for
+# a ping or a tunctl run, and with 2 s a confirm once came too late.
+check "attach --rollback 4" tunctl_in "$DUT" attach a0 --rollback 4
 check_not "blocked during the rollback window" ping4 "$PEER" $A4
-sleep 3
+sleep 5
 check "rollback fired: traffic flows" ping4 "$PEER" $A4
 check_not "rollback fired: pins removed" test -e "$TUNCTL_PIN_ROOT/a0"
 check "rollback logged" grep -q "rollback: attach not confirmed" "$TUNCTL_RUN_DIR/a0.log"
 
-check "attach --rollback 2 again" tunctl_in "$DUT" attach a0 --rollback 2
+check "attach --rollback 4 again" tunctl_in "$DUT" attach a0 --rollback 4
 check "confirm" tunctl_in "$DUT" confirm a0
-sleep 3
+sleep 5
 check_not "confirmed: still blocked after the deadline" ping4 "$PEER" $A4
 check "confirmed: still attached" test -e "$TUNCTL_PIN_ROOT/a0/link_ingress"
 check "detach" tunctl_in "$DUT" detach a0
