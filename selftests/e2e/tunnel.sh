@@ -118,10 +118,13 @@ check_not "udp service over the underlay directly" udp_to 198.18.0.2 5683 direct
 # fragments: the first is judged by its ports, the later ones pass on its
 # word (ctl/policy.h frag_trail), and the far kernel reassembles.
 # big_udp PORT: 3000 random bytes to PORT on the cloud; prints what
-# arrived ("LEN SHA256", or "none").
+# arrived ("LEN SHA256", or "none"). The listener gives up by itself
+# after 3 s; timeout is only a backstop, well past that and python's
+# start on a loaded machine (at 4 s it once killed the listener before
+# it could say "none").
 big_udp() {
 	head -c 3000 /dev/urandom >"$WORK/big.in"
-	nsx "$CLOUD" timeout 4 python3 -c '
+	nsx "$CLOUD" timeout 10 python3 -c '
 import hashlib, socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", int(sys.argv[1])))
