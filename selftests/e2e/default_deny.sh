@@ -138,13 +138,19 @@ check "maps pinned with BTF (bpftool prints field names)" \
 # --- monitor -------------------------------------------------------------
 tunctl_in "$DUT" monitor a0 -j --count 50 >"$WORK/mon.out" 2>&1 &
 MON=$!
-sleep 0.5
-nsx "$PEER" sh -c "echo x | nc -u -w 1 $A4 7777" 2>/dev/null
-sleep 0.3
-nsx "$PEER" sh -c "echo x | nc -u -w 1 $A4 7777" 2>/dev/null
-sleep 1; kill $MON 2>/dev/null; wait $MON 2>/dev/null
-check "monitor shows the dropped UDP packet" \
+# A probe until the monitor shows it (up to 10): events flow only once
+# the monitor has switched them on, which a slow machine takes a while to.
+mon_saw() {
 	grep -q '"direction":"ingress","reason":"no-tunnel".*"protocol":"udp","src":"198.18.0.2","dst":"198.18.0.1".*"dport":7777' "$WORK/mon.out"
+}
+for _ in $(seq 10); do
+	sleep 0.3
+	nsx "$PEER" sh -c "echo x | nc -u -w 1 $A4 7777" 2>/dev/null
+	sleep 0.2
+	mon_saw && break
+done
+kill $MON 2>/dev/null; wait $MON 2>/dev/null
+check "monitor shows the dropped UDP packet" mon_saw
 
 # --- fail closed ---------------------------------------------------------
 PID=$(cat "$TUNCTL_RUN_DIR/a0.pid")

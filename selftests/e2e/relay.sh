@@ -172,9 +172,9 @@ s.sendto(bytes([1, 0, 0, 0]) + struct.pack(">I", 10) + bytes(128), ("198.18.1.10
 s.sendto(bytes([4, 0, 0, 10]) + bytes(28), ("198.18.1.10", 51820))
 # An initiation for tunnel 99, which R1 relays for nobody.
 s.sendto(bytes([1, 0, 0, 0]) + struct.pack(">I", 99) + bytes(128), ("198.18.1.10", 51820))'
-sleep 0.3
-check "R1: what it relays for nobody, or not from this sender, is dropped" \
-	test "$(( $(counter "$R1" r1 ingress drop tunnel-unknown) - before ))" -eq 3
+unknown_r1() { echo $(( $(counter "$R1" r1 ingress drop tunnel-unknown) - before )); }
+check_eq "R1: what it relays for nobody, or not from this sender, is dropped" \
+	3 "$(settled 3 unknown_r1)"
 check_not "R1: a plain ping from the stranger is dropped" nsx "$X" ping -c 1 -W 1 198.18.1.10
 check_not "R1: plain traffic to it is dropped" nsx "$A" ping -c 1 -W 1 198.18.1.10
 

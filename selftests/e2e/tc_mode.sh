@@ -235,7 +235,7 @@ D1=$(counter dut a0 ingress tunnel-data packets)
 check "a batch of 10 good heads passes, counted once ($((D1 - D0)))" \
 	test $((D1 - D0)) -ge 1 -a $((D1 - D0)) -lt 10
 check_eq "... and the daemon judges each of its 10 datagrams" $((N0 + 10)) \
-	"$(not_authentic)"
+	"$(settled $((N0 + 10)) not_authentic)"
 U0=$(counter dut a0 ingress tunnel-unknown packets)
 inject 10 6
 check_eq "the same batch with datagram 6 for no session is dropped" \

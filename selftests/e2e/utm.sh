@@ -220,15 +220,26 @@ check "eve: every line carries the 5-tuple" test "$(eve_count '"src_ip" in e and
 
 # --- MQTT ---------------------------------------------------------------------
 nsx "$CLOUD" timeout 8 mosquitto_sub -h 100.64.0.2 -t '#' -v >"$WORK/mqtt.seen" 2>&1 &
-sleep 0.5
+# Publish once it is connected (its SUBSCRIBE follows at once): a fixed
+# pause raced it on a loaded machine.
+sub_connected() {
+	nsx "$CLOUD" ss -tnH state established '( dport = :1883 )' | grep -q .
+}
+eventually sub_connected
+sleep 0.3
 check "mqtt: publish to sensors/temp" \
 	nsx "$HUB" mosquitto_pub -h 100.64.0.2 -t sensors/temp -m 21.5
 check_not "mqtt: publish to cmd/reboot is refused" \
 	nsx "$HUB" timeout 5 mosquitto_pub -h 100.64.0.2 -t cmd/reboot -m now -q 1
 nsx "$HUB" timeout 4 mosquitto_sub -h 100.64.0.2 -t 'sensors/+' -C 1 -v >"$WORK/mqtt.sub" 2>&1 &
 sub=$!
-sleep 1
-nsx "$CLOUD" mosquitto_pub -h 100.64.0.2 -t sensors/hum -m 40
+# Not retained: published until the subscriber, which goes through the
+# tunnel and the UTM, has it and leaves (-C 1).
+for _ in $(seq 12); do
+	sleep 0.3
+	nsx "$CLOUD" mosquitto_pub -h 100.64.0.2 -t sensors/hum -m 40
+	kill -0 $sub 2>/dev/null || break
+done
 wait $sub
 check_eq "mqtt: a subscription inside sensors/# gets its message" "sensors/hum 40" "$(cat "$WORK/mqtt.sub")"
 nsx "$HUB" timeout 3 mosquitto_sub -h 100.64.0.2 -t '#' -C 1 >/dev/null 2>&1
