@@ -67,6 +67,12 @@ static bool rollback_expired(const char *dev)
 	       mono_ns() >= cfg.rollback_deadline_ns;
 }
 
+/* CLOCK_MONOTONIC, as bpf_ktime_get_ns reads it in the datapath. */
+static uint64_t rollback_deadline(unsigned long rollback)
+{
+	return mono_ns() + rollback * 1000000000ULL;
+}
+
 /*
  * The window counts from when the datapath is in place, not from before
  * its programs were loaded: on a slow board the verifier alone can take
@@ -81,7 +87,7 @@ static void rollback_restart(const char *dev, unsigned long rollback)
 
 	if (dp_config_read(dev, &cfg))
 		return;
-	cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
+	cfg.rollback_deadline_ns = rollback_deadline(rollback);
 	dp_config_write(dev, &cfg);
 }
 
@@ -150,7 +156,7 @@ static int attach_again(const char *dev, const struct tunctl_conf *conf,
 		cfg.flags = (conf_dp_flags(conf) & ~TUNCTL_CFG_RELAY) |
 			    (cfg.flags & TUNCTL_CFG_RELAY);
 	if (rollback)
-		cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
+		cfg.rollback_deadline_ns = rollback_deadline(rollback);
 	if (conf || rollback) {
 		ret = dp_config_write(dev, &cfg);
 		if (ret) {
@@ -292,7 +298,7 @@ int cmd_attach(int argc, char **argv)
 	/* No drop events until a monitor asks for them: they cost ~20 ns each. */
 	o.cfg.monitor_rate = 0;
 	if (rollback)
-		o.cfg.rollback_deadline_ns = mono_ns() + rollback * 1000000000ULL;
+		o.cfg.rollback_deadline_ns = rollback_deadline(rollback);
 	if (dp_attach(&o))
 		return EXIT_RUNTIME;
 	if (rollback) {

@@ -200,14 +200,15 @@ inject_syn 2 40101	# the checksum over the destination port
 inject_syn 16 40102	# where TCP's is: a control that must arrive
 # The control went second: once it is in the capture, the first one had
 # its chance.
-syn_seen() { [ "$(cap_count inj "tcp port 40102 and tcp[tcpflags] == tcp-syn")" = 1 ]; }
+SYN_40102="tcp port 40102 and tcp[tcpflags] == tcp-syn"
+syn_seen() { [ "$(cap_count inj "$SYN_40102")" = 1 ]; }
 eventually syn_seen
 cap_stop inj
 check_eq "NEEDS_CSUM over the port: dropped at the hub, counted as policy" \
 	$((p0 + 1)) "$(settled $((p0 + 1)) policy10)"
 check_eq "  and nothing of it reached the cloud" 0 "$(cap_count inj "tcp port 40101")"
 check_eq "NEEDS_CSUM where TCP's is: the SYN reached the cloud" 1 \
-	"$(cap_count inj "tcp port 40102 and tcp[tcpflags] == tcp-syn")"
+	"$(cap_count inj "$SYN_40102")"
 capture_stop >/dev/null
 # Everything but ARP and ND: what the capture was asked to watch.
 tcpdump -nn -r "$WORK/cap.pcap" "$CAP_FILTER" 2>/dev/null >"$WORK/wire.txt"

@@ -44,14 +44,14 @@ echo; echo "vmtest: kernel $(uname -r), $(nproc) cpus"
 ONLY=$(sed -n 's/.*tunctl\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 run_check datapath "$OUT/selftests/datapath_tests"
 for t in $(e2e_scripts); do
-	# The UTM is the daemon's userspace alone: this kernel adds nothing
-	# to it, and under emulation its time-bound checks would measure
-	# the emulator. Counted as skipped, never as passed.
 	if [ -n "$ONLY" ] && ! [[ ",$ONLY," == *",$(basename "$t"),"* ]]; then
 		echo "skip $(basename "$t"): not in VM_TESTS"
 		skipped=$((skipped + 1))
 		continue
 	fi
+	# The UTM is the daemon's userspace alone: this kernel adds nothing
+	# to it, and under emulation its time-bound checks would measure
+	# the emulator. Counted as skipped, never as passed.
 	if [ "$(basename "$t")" = utm.sh ]; then
 		echo "skip utm.sh: userspace only (L7 firewall, IPS); runs on the host"
 		skipped=$((skipped + 1))
